@@ -1,0 +1,9 @@
+DROP TABLE audit_log;
+DROP TABLE accreditation_decisions;
+DROP TABLE organization_invitations;
+DROP TABLE organization_members;
+DROP TABLE organizations;
+DROP TABLE linker_profiles;
+DROP TABLE email_tokens;
+DROP TABLE sessions;
+DROP TABLE users;

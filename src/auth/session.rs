@@ -1,0 +1,177 @@
+//! Durable server-side sessions: a table keyed by the SHA-256 of a random 256-bit token, with
+//! Redis as a short-lived read-through cache when configured. Losing Redis logs nobody out.
+
+use super::tokens::{hash_token, looks_like_token, new_token};
+use crate::db::accounts::{self, NewSession, Session};
+use crate::db::{Db, SessionId, UserId};
+use crate::error::AppError;
+use crate::redis_conn::Redis;
+use chrono::Duration;
+
+/// How long a cached session may be trusted without reading the table (bounds staleness if
+/// an eviction was lost while Redis was unreachable).
+const CACHE_SECS: u64 = 60;
+
+/// Creates, finds and ends sessions.
+#[derive(Clone)]
+pub struct SessionStore {
+    db: Db,
+    redis: Option<Redis>,
+    idle: Duration,
+    absolute: Duration,
+    touch: Duration,
+}
+
+impl SessionStore {
+    /// A store with the configured timeouts.
+    pub fn new(db: Db, redis: Option<Redis>, idle_minutes: i64, absolute_hours: i64, touch_secs: i64) -> Self {
+        SessionStore {
+            db,
+            redis,
+            idle: Duration::minutes(idle_minutes.max(1)),
+            absolute: Duration::hours(absolute_hours.max(1)),
+            touch: Duration::seconds(touch_secs.max(1)),
+        }
+    }
+
+    /// Idle timeout.
+    pub fn idle(&self) -> Duration {
+        self.idle
+    }
+
+    /// Starts a session; returns the token for the cookie (never stored) and the row.
+    pub async fn create(&self, user: UserId, user_agent: &str) -> Result<(String, Session), AppError> {
+        let token = new_token();
+        let hash = hash_token(&token);
+        let ua: String = user_agent.chars().take(200).collect();
+        let absolute = self.absolute;
+        let session = self
+            .db
+            .run(move |conn| {
+                let now = crate::db::now();
+                let id = accounts::insert_session(
+                    conn,
+                    &NewSession {
+                        token_hash: &hash,
+                        user_id: user.0,
+                        created_at: now,
+                        last_seen_at: now,
+                        expires_at: now + absolute,
+                        user_agent: &ua,
+                    },
+                )?;
+                Ok(Session {
+                    id: id.0,
+                    token_hash: hash,
+                    user_id: user.0,
+                    created_at: now,
+                    last_seen_at: now,
+                    expires_at: now + absolute,
+                    user_agent: ua,
+                })
+            })
+            .await?;
+        Ok((token, session))
+    }
+
+    /// The live session for a cookie token, refreshing its "last seen" now and then.
+    pub async fn lookup(&self, token: &str) -> Result<Option<Session>, AppError> {
+        if !looks_like_token(token) {
+            return Ok(None);
+        }
+        let hash = hash_token(token);
+        let mut session = match self.cache_get(&hash).await {
+            Some(s) => Some(s),
+            None => {
+                let h = hash.clone();
+                let found = self.db.run(move |conn| Ok(accounts::find_session(conn, &h)?)).await?;
+                if let Some(s) = &found {
+                    self.cache_put(s).await;
+                }
+                found
+            }
+        };
+        let now = crate::db::now();
+        if let Some(s) = &session {
+            if s.expires_at <= now || s.last_seen_at + self.idle <= now {
+                self.end(UserId(s.user_id), Some(SessionId(s.id)), None).await?;
+                return Ok(None);
+            }
+        }
+        if let Some(s) = session.as_mut() {
+            if now - s.last_seen_at >= self.touch {
+                s.last_seen_at = now;
+                let id = SessionId(s.id);
+                self.db
+                    .run(move |conn| Ok(accounts::touch_session(conn, id, now)?))
+                    .await?;
+                self.cache_put(s).await;
+            }
+        }
+        Ok(session)
+    }
+
+    /// Ends sessions of a user: one (`only`), all but one (`except`), or all. Returns how many.
+    pub async fn end(
+        &self,
+        user: UserId,
+        only: Option<SessionId>,
+        except: Option<SessionId>,
+    ) -> Result<usize, AppError> {
+        let hashes = self
+            .db
+            .run(move |conn| Ok(accounts::delete_sessions(conn, user, only, except)?))
+            .await?;
+        self.cache_evict(&hashes).await;
+        Ok(hashes.len())
+    }
+
+    async fn cache_get(&self, hash: &str) -> Option<Session> {
+        let redis = self.redis.as_ref()?;
+        let mut conn = redis.conn();
+        let raw: redis::RedisResult<Option<String>> = redis::cmd("GET")
+            .arg(redis.key(&format!("session:{hash}")))
+            .query_async(&mut conn)
+            .await;
+        match raw {
+            Ok(Some(json)) => serde_json::from_str(&json).ok(),
+            Ok(None) => None,
+            Err(e) => {
+                tracing::warn!(error = %e, "session cache unavailable; reading the database");
+                None
+            }
+        }
+    }
+
+    async fn cache_put(&self, s: &Session) {
+        let Some(redis) = &self.redis else { return };
+        let Ok(json) = serde_json::to_string(s) else { return };
+        let mut conn = redis.conn();
+        let res: redis::RedisResult<()> = redis::cmd("SET")
+            .arg(redis.key(&format!("session:{}", s.token_hash)))
+            .arg(json)
+            .arg("EX")
+            .arg(CACHE_SECS)
+            .query_async(&mut conn)
+            .await;
+        if let Err(e) = res {
+            tracing::warn!(error = %e, "session cache write failed");
+        }
+    }
+
+    async fn cache_evict(&self, hashes: &[String]) {
+        let Some(redis) = &self.redis else { return };
+        if hashes.is_empty() {
+            return;
+        }
+        let keys: Vec<String> = hashes
+            .iter()
+            .map(|h| redis.key(&format!("session:{h}")))
+            .collect();
+        let mut conn = redis.conn();
+        let res: redis::RedisResult<i64> = redis::cmd("DEL").arg(keys).query_async(&mut conn).await;
+        if let Err(e) = res {
+            tracing::warn!(error = %e, "session cache eviction failed; entries expire within {CACHE_SECS}s");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! The event bus: "something changed" events for the realtime hub and the job worker.
+//! With Redis, events are published on `<prefix>events` and every instance (this one too)
+//! receives them from its subscription; without Redis, an in-process broadcast channel.
+
+use crate::redis_conn::Redis;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+
+/// Something that changed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    /// An organization's accreditation status changed.
+    OrganizationStatusChanged { organization_id: i64, status: String },
+    /// A linker's accreditation status changed.
+    LinkerStatusChanged { user_id: i64, status: String },
+    /// Every session of a user ended (sign-out, password change, suspension).
+    SessionsEnded { user_id: i64 },
+}
+
+/// Publishes and delivers events.
+#[derive(Clone)]
+pub struct Bus {
+    local: broadcast::Sender<Event>,
+    redis: Option<Redis>,
+}
+
+impl Bus {
+    /// A bus; with Redis it also starts the subscriber task (call inside a Tokio runtime).
+    pub fn new(redis: Option<Redis>) -> Bus {
+        let (local, _) = broadcast::channel(1024);
+        let bus = Bus { local, redis };
+        if let Some(redis) = bus.redis.clone() {
+            tokio::spawn(subscribe_loop(redis, bus.local.clone()));
+        }
+        bus
+    }
+
+    /// Sends an event to every instance. Falls back to local delivery if Redis is down.
+    pub async fn publish(&self, event: Event) {
+        if let Some(redis) = &self.redis {
+            match serde_json::to_string(&event) {
+                Ok(payload) => {
+                    let mut conn = redis.conn();
+                    let res: redis::RedisResult<i64> = redis::cmd("PUBLISH")
+                        .arg(redis.key("events"))
+                        .arg(payload)
+                        .query_async(&mut conn)
+                        .await;
+                    match res {
+                        Ok(_) => return,
+                        Err(e) => tracing::warn!(error = %e, "redis publish failed; delivering locally"),
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "event not serializable"),
+            }
+        }
+        let _ = self.local.send(event);
+    }
+
+    /// A receiver of every event from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.local.subscribe()
+    }
+}
+
+async fn subscribe_loop(redis: Redis, local: broadcast::Sender<Event>) {
+    let channel = redis.key("events");
+    let mut delay = std::time::Duration::from_millis(50);
+    loop {
+        match redis.client().get_async_pubsub().await {
+            Ok(mut pubsub) => {
+                if let Err(e) = pubsub.subscribe(&channel).await {
+                    tracing::warn!(error = %e, "redis subscribe failed");
+                } else {
+                    delay = std::time::Duration::from_millis(50);
+                    let mut stream = pubsub.on_message();
+                    while let Some(msg) = stream.next().await {
+                        let Ok(payload) = msg.get_payload::<String>() else {
+                            continue;
+                        };
+                        match serde_json::from_str::<Event>(&payload) {
+                            Ok(ev) => {
+                                let _ = local.send(ev);
+                            }
+                            Err(e) => tracing::warn!(error = %e, "unknown event on the bus"),
+                        }
+                    }
+                    tracing::warn!("redis subscription ended; reconnecting");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "redis pub/sub connection failed"),
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(redis.max_backoff());
+    }
+}

@@ -1,0 +1,139 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    accreditation_decisions (id) {
+        id -> Int8,
+        subject_kind -> Text,
+        subject_id -> Int8,
+        decision -> Text,
+        reason -> Text,
+        decided_by -> Int8,
+        decided_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Int8,
+        actor_user_id -> Nullable<Int8>,
+        action -> Text,
+        subject_kind -> Text,
+        subject_id -> Nullable<Int8>,
+        detail -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    email_tokens (id) {
+        id -> Int8,
+        user_id -> Int8,
+        purpose -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    linker_profiles (user_id) {
+        user_id -> Int8,
+        status -> Text,
+        motivation -> Text,
+        requested_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organization_invitations (id) {
+        id -> Int8,
+        organization_id -> Int8,
+        email -> Text,
+        token_hash -> Text,
+        invited_by -> Int8,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    organization_members (id) {
+        id -> Int8,
+        organization_id -> Int8,
+        user_id -> Int8,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organizations (id) {
+        id -> Int8,
+        name -> Text,
+        kind -> Text,
+        description -> Text,
+        address -> Text,
+        latitude -> Float8,
+        longitude -> Float8,
+        phone -> Text,
+        email -> Text,
+        website -> Text,
+        status -> Text,
+        created_by -> Int8,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Int8,
+        token_hash -> Text,
+        user_id -> Int8,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+        user_agent -> Text,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Int8,
+        email -> Text,
+        password_hash -> Text,
+        display_name -> Text,
+        locale -> Text,
+        is_admin -> Bool,
+        email_verified_at -> Nullable<Timestamp>,
+        suspended_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(accreditation_decisions -> users (decided_by));
+diesel::joinable!(audit_log -> users (actor_user_id));
+diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(linker_profiles -> users (user_id));
+diesel::joinable!(organization_invitations -> organizations (organization_id));
+diesel::joinable!(organization_members -> organizations (organization_id));
+diesel::joinable!(organization_members -> users (user_id));
+diesel::joinable!(organizations -> users (created_by));
+diesel::joinable!(sessions -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    accreditation_decisions,
+    audit_log,
+    email_tokens,
+    linker_profiles,
+    organization_invitations,
+    organization_members,
+    organizations,
+    sessions,
+    users,
+);

@@ -1,0 +1,4 @@
+//! Pure logic: no actix, no diesel.
+
+pub mod organizations;
+pub mod validation;

@@ -1,0 +1,145 @@
+//! Languages: Fluent files from `web/locales/<lang>/*.ftl`, embedded at build time.
+//! The language is the `lang` cookie (set by the switcher and at sign-in from the user's
+//! setting), else the best match of `Accept-Language`, else the configured default.
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+fluent_templates::static_loader! {
+    pub static LOCALES = {
+        locales: "./web/locales",
+        fallback_language: "en",
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+/// Languages with a complete set of messages.
+pub const SUPPORTED: &[&str] = &["it", "en"];
+
+static IDS: LazyLock<Vec<LanguageIdentifier>> = LazyLock::new(|| {
+    SUPPORTED
+        .iter()
+        .filter_map(|s| s.parse::<LanguageIdentifier>().ok())
+        .collect()
+});
+
+/// A language the interface speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lang(usize);
+
+impl Lang {
+    /// The language with this code, if supported.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let code = code.trim().to_ascii_lowercase();
+        let primary = code.split(['-', '_']).next().unwrap_or("");
+        SUPPORTED.iter().position(|s| *s == primary).map(Lang)
+    }
+
+    /// Italian, or the default given in settings.
+    pub fn default_for(code: &str) -> Lang {
+        Lang::from_code(code).unwrap_or(Lang(0))
+    }
+
+    /// The BCP 47 code (`it`, `en`).
+    pub fn code(&self) -> &'static str {
+        SUPPORTED[self.0]
+    }
+
+    /// Text direction for the `dir` attribute.
+    pub fn dir(&self) -> &'static str {
+        match self.code() {
+            "ar" | "fa" | "he" | "ur" => "rtl",
+            _ => "ltr",
+        }
+    }
+
+    fn id(&self) -> &'static LanguageIdentifier {
+        &IDS[self.0]
+    }
+
+    /// The message `key`.
+    pub fn t(&self, key: &str) -> String {
+        LOCALES
+            .try_lookup(self.id(), key)
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// The message `key` with named arguments.
+    pub fn ta(&self, key: &str, args: &[(&'static str, String)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+            .collect();
+        LOCALES
+            .try_lookup_with_args(self.id(), key, &map)
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// All supported languages, for the switcher.
+    pub fn all() -> impl Iterator<Item = Lang> {
+        (0..SUPPORTED.len()).map(Lang)
+    }
+
+    /// The language's own name ("Italiano", "English").
+    pub fn endonym(&self) -> String {
+        self.t("lang-endonym")
+    }
+}
+
+/// Picks the language: cookie, then Accept-Language (by quality), then the default.
+pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>, default: &str) -> Lang {
+    if let Some(l) = cookie.and_then(Lang::from_code) {
+        return l;
+    }
+    if let Some(header) = accept_language {
+        let mut ranges: Vec<(f32, &str)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut it = part.trim().split(';');
+                let tag = it.next()?.trim();
+                let q = it
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .unwrap_or(1.0);
+                (!tag.is_empty() && q > 0.0).then_some((q, tag))
+            })
+            .collect();
+        ranges.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+        if let Some(l) = ranges.iter().find_map(|(_, tag)| Lang::from_code(tag)) {
+            return l;
+        }
+    }
+    Lang::default_for(default)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_best_supported_language() {
+        assert_eq!(negotiate(None, Some("fr-FR, en;q=0.8, it;q=0.5"), "it").code(), "en");
+        assert_eq!(negotiate(None, Some("de"), "it").code(), "it");
+        assert_eq!(negotiate(Some("en"), Some("it"), "it").code(), "en");
+        assert_eq!(negotiate(None, Some("en-GB;q=0"), "it").code(), "it");
+    }
+
+    #[test]
+    fn every_language_has_every_message_of_the_italian_file() {
+        let it = include_str!("../web/locales/it/main.ftl");
+        let en = include_str!("../web/locales/en/main.ftl");
+        let keys = |s: &str| -> std::collections::BTreeSet<String> {
+            s.lines()
+                .filter(|l| !l.starts_with([' ', '#', '.']) && l.contains(" ="))
+                .filter_map(|l| l.split(" =").next().map(|k| k.trim().to_string()))
+                .collect()
+        };
+        let missing: Vec<_> = keys(it).difference(&keys(en)).cloned().collect();
+        assert!(missing.is_empty(), "missing in en: {missing:?}");
+        let missing: Vec<_> = keys(en).difference(&keys(it)).cloned().collect();
+        assert!(missing.is_empty(), "missing in it: {missing:?}");
+    }
+}

@@ -1,0 +1,20 @@
+//! Legami: a web and websocket service that fights loneliness in a city.
+//!
+//! The library holds the whole application; `main.rs` is a thin command line around it.
+
+pub mod auth;
+pub mod bus;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod mail;
+pub mod redis_conn;
+pub mod routes;
+pub mod services;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,117 @@
+//! The `legami` command line: serve, migrate, seed-demo, create-admin.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use legami::config::Settings;
+use legami::startup::{build_state, Application};
+use std::net::TcpListener;
+
+#[derive(Parser)]
+#[command(name = "legami", version, about = "Legami: low-barrier activities against loneliness")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web service (the default). Seeds the demo city on first start when enabled.
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080 (overrides server.bind).
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Apply pending database migrations (or revert them all).
+    Migrate {
+        /// Revert every migration instead (CI uses it to prove the down migrations work).
+        #[arg(long)]
+        revert_all: bool,
+    },
+    /// Fill an empty database with the demo city.
+    SeedDemo,
+    /// Create an administrator (or promote an existing account).
+    CreateAdmin {
+        /// The administrator's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// The name shown to others.
+        #[arg(long, default_value = "Admin")]
+        name: String,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::load().map_err(|e| anyhow::anyhow!("{e}"))?;
+    legami::telemetry::init(&settings.log);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    match cli.command.unwrap_or(Command::Serve { bind: None }) {
+        Command::Serve { bind } => rt.block_on(serve(settings, bind)),
+        Command::Migrate { revert_all } => {
+            let url = settings.database.effective_url();
+            if revert_all {
+                legami::db::revert_all_migrations(&url)?;
+                println!("All migrations reverted.");
+            } else {
+                legami::db::run_migrations(&url)?;
+                println!("Database is up to date.");
+            }
+            Ok(())
+        }
+        Command::SeedDemo => rt.block_on(async {
+            let state = build_state(settings).await?;
+            let summary = legami::demo::seed(&state).await?;
+            println!("{summary}");
+            Ok(())
+        }),
+        Command::CreateAdmin { email, name } => rt.block_on(async {
+            let password = match std::env::var("LEGAMI_ADMIN_PASSWORD") {
+                Ok(p) if !p.is_empty() => p,
+                _ => {
+                    let p = rpassword::prompt_password("Password for the new admin: ")?;
+                    let again = rpassword::prompt_password("Again: ")?;
+                    anyhow::ensure!(p == again, "the two passwords differ");
+                    p
+                }
+            };
+            let state = build_state(settings).await?;
+            let outcome = legami::demo::create_admin(&state, &email, &name, &password).await?;
+            println!("{outcome}");
+            Ok(())
+        }),
+    }
+}
+
+async fn serve(mut settings: Settings, bind: Option<String>) -> anyhow::Result<()> {
+    if let Some(bind) = bind {
+        let default_site = format!("http://{}", settings.server.bind);
+        if settings.server.site_url.trim_end_matches('/') == default_site {
+            settings.server.site_url = format!("http://{bind}");
+        }
+        settings.server.bind = bind;
+    }
+    let listener = TcpListener::bind(&settings.server.bind)
+        .with_context(|| format!("binding {}", settings.server.bind))?;
+    let addr = listener.local_addr()?;
+    let seed = settings.demo.seed_on_first_start;
+    let state = build_state(settings).await?;
+    if seed && legami::demo::is_empty(&state).await? {
+        let summary = legami::demo::seed(&state).await?;
+        println!("{summary}");
+    }
+    let app = Application::with_state(state.clone(), listener)?;
+    let backend = match state.db.backend() {
+        legami::db::Backend::Sqlite => "SQLite",
+        legami::db::Backend::Postgres => "PostgreSQL",
+    };
+    println!(
+        "Legami is running at {}  (listening on {addr}, {backend}, {})",
+        state.settings.server.site_url,
+        if state.redis.is_some() { "Redis" } else { "no Redis" }
+    );
+    app.run_until_stopped().await?;
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! The JSON API under `/api/v1`, described by an OpenAPI 3.1 document generated from the code.
+
+pub mod admin;
+pub mod auth;
+pub mod me;
+pub mod organizations;
+
+use actix_web::{web, HttpResponse};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+
+/// A sentence for the person using the client.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Message {
+    pub message: String,
+}
+
+/// The error body every 4xx/5xx answer carries.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Machine-readable: validation, unauthorized, forbidden, not_found, conflict, too_many_requests…
+    pub code: String,
+    /// A sentence in the request's language.
+    pub message: String,
+    /// Per-field problems, in the request's language.
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Legami API", description = "Low-barrier activities against loneliness: accounts, organizations, accreditation."),
+    paths(
+        auth::signup, auth::verify, auth::resend_verification, auth::signin, auth::signout,
+        auth::request_reset, auth::confirm_reset,
+        me::get_me, me::update_me, me::list_sessions, me::end_session, me::end_other_sessions,
+        me::change_password, me::request_linker,
+        organizations::create_organization, organizations::list_organizations,
+        organizations::get_organization, organizations::invite_member, organizations::accept_invitation,
+        admin::list_organizations_admin, admin::decide_organization, admin::list_linkers,
+        admin::decide_linker, admin::suspend_user,
+    ),
+    components(schemas(ErrorBody, ErrorDetail, Message)),
+    tags(
+        (name = "auth", description = "Sign-up, sign-in, verification, password reset"),
+        (name = "me", description = "The signed-in user"),
+        (name = "organizations", description = "Organizations and their staff"),
+        (name = "admin", description = "Accreditation and account suspension (admins)"),
+    )
+)]
+pub struct ApiDoc;
+
+async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+/// Registers the API routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/openapi.json", web::get().to(openapi_json))
+        .configure(auth::configure)
+        .configure(me::configure)
+        .configure(organizations::configure)
+        .configure(admin::configure);
+}

@@ -1,0 +1,25 @@
+//! Every route, wired in one place.
+
+pub mod api;
+pub mod health;
+pub mod pages;
+
+use actix_web::web;
+
+/// Registers all routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/health/live").get(health::live))
+        .service(web::resource("/health/ready").get(health::ready))
+        .service(web::scope("/api/v1").configure(api::configure))
+        .configure(pages::configure)
+        .service(
+            actix_files::Files::new("/static", concat!(env!("CARGO_MANIFEST_DIR"), "/web/static"))
+                .prefer_utf8(true)
+                .use_etag(true),
+        )
+        .default_service(web::to(not_found));
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, crate::error::AppError> {
+    Err(crate::error::AppError::NotFound)
+}

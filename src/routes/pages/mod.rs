@@ -1,0 +1,70 @@
+//! HTML pages: server-rendered, usable without JavaScript, in the visitor's language.
+
+pub mod account;
+pub mod admin;
+pub mod auth;
+pub mod home;
+pub mod organizations;
+
+use crate::error::{AppError, FieldErrors};
+use crate::i18n::Lang;
+use actix_web::web;
+use std::collections::BTreeMap;
+
+/// Field errors translated for a form: field → sentence.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors(BTreeMap<String, String>);
+
+impl FormErrors {
+    /// No errors.
+    pub fn new() -> FormErrors {
+        FormErrors::default()
+    }
+    /// Whether a field has an error.
+    pub fn has(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+    /// The error of a field.
+    pub fn msg(&self, field: &str) -> Option<&String> {
+        self.0.get(field)
+    }
+    /// Whether the form is fine.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// Every (field, sentence).
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter()
+    }
+}
+
+/// Translates the field errors of a validation error; other errors pass through.
+pub fn form_errors(err: AppError, lang: Lang) -> Result<FormErrors, AppError> {
+    match err {
+        AppError::Validation(fields) => Ok(translate(&fields, lang)),
+        other => Err(other),
+    }
+}
+
+/// Translates field errors.
+pub fn translate(fields: &FieldErrors, lang: Lang) -> FormErrors {
+    FormErrors(fields.iter().map(|(k, v)| (k.clone(), lang.t(v))).collect())
+}
+
+/// Registers the page routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.configure(home::configure)
+        .configure(auth::configure)
+        .configure(account::configure)
+        .configure(organizations::configure)
+        .configure(admin::configure);
+}
+
+/// A time for people: local time (Europe/Rome), day-first in Italian.
+pub fn format_time(t: &chrono::DateTime<chrono::Utc>, lang: Lang) -> String {
+    let local = t.with_timezone(&chrono_tz::Europe::Rome);
+    match lang.code() {
+        "en" => local.format("%-d %b %Y, %H:%M").to_string(),
+        _ => local.format("%d/%m/%Y, %H:%M").to_string(),
+    }
+}

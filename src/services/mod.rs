@@ -1,0 +1,4 @@
+//! Flows that several routes share (API and pages): a transaction's worth of work each, with
+//! permission checks, audit records, bus events and mails.
+
+pub mod organizations;

@@ -1,0 +1,129 @@
+//! Builds the application from settings: storage, Redis, mail, hashing pool, routes; binds the
+//! listener (port 0 works) and serves.
+
+use crate::auth::password::Hasher;
+use crate::auth::ratelimit::RateLimiter;
+use crate::auth::session::SessionStore;
+use crate::bus::Bus;
+use crate::config::Settings;
+use crate::db::{self, Db};
+use crate::mail::Mailer;
+use crate::redis_conn::Redis;
+use crate::state::AppState;
+use crate::{routes, telemetry, web as w};
+use actix_web::dev::Server;
+use actix_web::middleware::{from_fn, Compress};
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use std::net::TcpListener;
+use std::sync::Arc;
+use tracing_actix_web::TracingLogger;
+
+/// A built, bound, not yet running application.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+/// Builds the shared state: opens storage (running migrations), Redis, mailer, hasher.
+pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+    let url = settings.database.effective_url();
+    {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || db::run_migrations(&url))
+            .await
+            .context("migration task")??;
+    }
+    let db = Db::connect(&settings.database)?;
+    let redis = match settings.redis.url() {
+        Some(u) => Some(Redis::new(&u, &settings.redis.prefix, settings.redis.max_backoff_ms)?),
+        None => None,
+    };
+    let bus = Bus::new(redis.clone());
+    let mailer = Mailer::new(&settings.mail)?;
+    let hasher = Hasher::new(&settings.auth)?;
+    let sessions = SessionStore::new(
+        db.clone(),
+        redis.clone(),
+        settings.auth.session_idle_minutes,
+        settings.auth.session_absolute_hours,
+        settings.auth.session_touch_secs,
+    );
+    let limiter = RateLimiter::new(redis.clone());
+    let key = settings.auth.secret_key.expose_secret().trim().to_string();
+    let secret_key = if key.is_empty() {
+        let mut bytes = vec![0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+        bytes
+    } else {
+        key.into_bytes()
+    };
+    Ok(AppState {
+        settings: Arc::new(settings),
+        db,
+        redis,
+        bus,
+        mailer,
+        hasher,
+        sessions,
+        limiter,
+        secret_key: Arc::new(secret_key),
+    })
+}
+
+impl Application {
+    /// Builds everything and binds `server.bind`.
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&settings.server.bind)
+            .with_context(|| format!("binding {}", settings.server.bind))?;
+        let state = build_state(settings).await?;
+        Self::with_state(state, listener)
+    }
+
+    /// Serves an existing state on a bound listener.
+    pub fn with_state(state: AppState, listener: TcpListener) -> anyhow::Result<Application> {
+        let port = listener.local_addr()?.port();
+        let workers = match state.settings.server.workers {
+            0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            n => n,
+        };
+        let data = web::Data::new(state.clone());
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(data.clone())
+                .app_data(w::json_config())
+                .app_data(w::path_config())
+                .app_data(w::query_config())
+                .app_data(web::FormConfig::default().limit(64 * 1024))
+                // The last `wrap` is the outermost.
+                .wrap(Compress::default())
+                .wrap(from_fn(w::csrf_cookie))
+                .wrap(from_fn(w::check_origin))
+                .wrap(from_fn(w::render_errors))
+                .wrap(from_fn(w::security_headers))
+                .wrap(TracingLogger::<telemetry::RequestSpan>::new())
+                .configure(routes::configure)
+        })
+        .workers(workers)
+        .listen(listener)?
+        .run();
+        Ok(Application { port, server, state })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state (tests read the in-memory mailer from it).
+    pub fn state(&self) -> AppState {
+        self.state.clone()
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,17 @@
+//! Black-box tests: each test starts the real application on port 0 with its own database
+//! (a temporary SQLite file, or a PostgreSQL database cloned from a migrated template plus a
+//! Redis key prefix of its own) and talks HTTP to it. Every test runs on both backends:
+//! `cargo test --test api sqlite::` or `cargo test --test api postgres::` selects one half.
+
+#[macro_use]
+mod helpers;
+
+mod admin;
+mod auth;
+mod bad_input;
+mod csrf;
+mod health;
+mod organizations;
+mod pages;
+mod rate_limits;
+mod sessions;
