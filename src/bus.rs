@@ -12,7 +12,10 @@ use tokio::sync::broadcast;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// An organization's accreditation status changed.
-    OrganizationStatusChanged { organization_id: i64, status: String },
+    OrganizationStatusChanged {
+        organization_id: i64,
+        status: String,
+    },
     /// A linker's accreditation status changed.
     LinkerStatusChanged { user_id: i64, status: String },
     /// Every session of a user ended (sign-out, password change, suspension).
@@ -39,7 +42,7 @@ impl Bus {
 
     /// Sends an event to every instance. Falls back to local delivery if Redis is down.
     pub async fn publish(&self, event: Event) {
-        if let Some(redis) = &self.redis {
+        if let Some(redis) = self.redis.as_ref().filter(|r| r.usable()) {
             match serde_json::to_string(&event) {
                 Ok(payload) => {
                     let mut conn = redis.conn();
@@ -49,8 +52,11 @@ impl Bus {
                         .query_async(&mut conn)
                         .await;
                     match res {
-                        Ok(_) => return,
-                        Err(e) => tracing::warn!(error = %e, "redis publish failed; delivering locally"),
+                        Ok(_) => {
+                            redis.succeeded();
+                            return;
+                        }
+                        Err(e) => redis.failed("event bus publish", &e),
                     }
                 }
                 Err(e) => tracing::error!(error = %e, "event not serializable"),
@@ -68,12 +74,17 @@ impl Bus {
 async fn subscribe_loop(redis: Redis, local: broadcast::Sender<Event>) {
     let channel = redis.key("events");
     let mut delay = std::time::Duration::from_millis(50);
+    let mut failures = 0u32;
     loop {
         match redis.client().get_async_pubsub().await {
             Ok(mut pubsub) => {
                 if let Err(e) = pubsub.subscribe(&channel).await {
                     tracing::warn!(error = %e, "redis subscribe failed");
                 } else {
+                    if failures > 0 {
+                        tracing::info!("event bus subscribed to Redis again");
+                    }
+                    failures = 0;
                     delay = std::time::Duration::from_millis(50);
                     let mut stream = pubsub.on_message();
                     while let Some(msg) = stream.next().await {
@@ -90,7 +101,14 @@ async fn subscribe_loop(redis: Redis, local: broadcast::Sender<Event>) {
                     tracing::warn!("redis subscription ended; reconnecting");
                 }
             }
-            Err(e) => tracing::warn!(error = %e, "redis pub/sub connection failed"),
+            Err(e) => {
+                failures += 1;
+                if failures == 1 {
+                    tracing::warn!(error = %e, "event bus cannot reach Redis; retrying with back-off");
+                } else {
+                    tracing::debug!(error = %e, "event bus still cannot reach Redis");
+                }
+            }
         }
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(redis.max_backoff());

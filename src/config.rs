@@ -199,7 +199,10 @@ impl Settings {
     /// without reading the environment.
     pub fn for_tests() -> Result<Settings, SettingsError> {
         let builder = config::Config::builder()
-            .add_source(config::File::from_str(DEFAULT_TOML, config::FileFormat::Toml))
+            .add_source(config::File::from_str(
+                DEFAULT_TOML,
+                config::FileFormat::Toml,
+            ))
             .add_source(config::File::from_str(TEST_TOML, config::FileFormat::Toml));
         Self::finish(builder)
     }
@@ -207,9 +210,7 @@ impl Settings {
     fn finish(
         builder: config::ConfigBuilder<config::builder::DefaultState>,
     ) -> Result<Settings, SettingsError> {
-        let cfg = builder
-            .build()
-            .map_err(|e| SettingsError(e.to_string()))?;
+        let cfg = builder.build().map_err(|e| SettingsError(e.to_string()))?;
         let settings: Settings = cfg
             .try_deserialize()
             .map_err(|e| SettingsError(e.to_string()))?;
@@ -247,7 +248,9 @@ impl Settings {
             )));
         }
         if self.auth.argon2_memory_kib < 8 || self.auth.argon2_iterations < 1 {
-            return Err(SettingsError("auth.argon2_* parameters are too small".into()));
+            return Err(SettingsError(
+                "auth.argon2_* parameters are too small".into(),
+            ));
         }
         Ok(())
     }

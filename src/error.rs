@@ -77,7 +77,9 @@ impl AppError {
                 "validation",
                 "err-validation",
             ),
-            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "err-unauthorized"),
+            AppError::Unauthorized => {
+                (StatusCode::UNAUTHORIZED, "unauthorized", "err-unauthorized")
+            }
             AppError::BadCredentials => (
                 StatusCode::UNAUTHORIZED,
                 "invalid_credentials",
@@ -155,9 +157,7 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
                 AppError::Conflict("err-conflict")
             }
-            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
-                AppError::NotFound
-            }
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => AppError::NotFound,
             other => AppError::Internal(anyhow::Error::new(other).context("database query")),
         }
     }

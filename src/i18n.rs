@@ -121,7 +121,10 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_best_supported_language() {
-        assert_eq!(negotiate(None, Some("fr-FR, en;q=0.8, it;q=0.5"), "it").code(), "en");
+        assert_eq!(
+            negotiate(None, Some("fr-FR, en;q=0.8, it;q=0.5"), "it").code(),
+            "en"
+        );
         assert_eq!(negotiate(None, Some("de"), "it").code(), "it");
         assert_eq!(negotiate(Some("en"), Some("it"), "it").code(), "en");
         assert_eq!(negotiate(None, Some("en-GB;q=0"), "it").code(), "it");

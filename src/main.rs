@@ -7,7 +7,11 @@ use legami::startup::{build_state, Application};
 use std::net::TcpListener;
 
 #[derive(Parser)]
-#[command(name = "legami", version, about = "Legami: low-barrier activities against loneliness")]
+#[command(
+    name = "legami",
+    version,
+    about = "Legami: low-barrier activities against loneliness"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -110,7 +114,11 @@ async fn serve(mut settings: Settings, bind: Option<String>) -> anyhow::Result<(
     println!(
         "Legami is running at {}  (listening on {addr}, {backend}, {})",
         state.settings.server.site_url,
-        if state.redis.is_some() { "Redis" } else { "no Redis" }
+        if state.redis.is_some() {
+            "Redis"
+        } else {
+            "no Redis"
+        }
     );
     app.run_until_stopped().await?;
     Ok(())

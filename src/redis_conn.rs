@@ -3,7 +3,15 @@
 //! limits to this process) instead of failing the request.
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
+use std::time::{Duration, Instant};
+
+static START: LazyLock<Instant> = LazyLock::new(Instant::now);
+
+fn now_ms() -> u64 {
+    START.elapsed().as_millis() as u64
+}
 
 /// A Redis handle with the configured key prefix.
 #[derive(Clone)]
@@ -12,6 +20,9 @@ pub struct Redis {
     client: redis::Client,
     prefix: String,
     max_backoff: Duration,
+    /// While Redis is failing, callers skip it until this instant (ms since start) and use
+    /// their fallback at once instead of waiting on reconnection attempts.
+    down_until: Arc<AtomicU64>,
 }
 
 impl Redis {
@@ -32,12 +43,37 @@ impl Redis {
             client,
             prefix: prefix.to_string(),
             max_backoff,
+            down_until: Arc::new(AtomicU64::new(0)),
         })
     }
 
     /// The prefixed key or channel name.
     pub fn key(&self, k: &str) -> String {
         format!("{}{}", self.prefix, k)
+    }
+
+    /// Whether to try Redis now (false for a short while after a failure).
+    pub fn usable(&self) -> bool {
+        now_ms() >= self.down_until.load(Ordering::Relaxed)
+    }
+
+    /// Records a failed command: skip Redis for `max_backoff`, log once per outage.
+    pub fn failed(&self, what: &str, error: &redis::RedisError) {
+        let was_up = self.down_until.load(Ordering::Relaxed) == 0;
+        self.down_until.store(
+            now_ms() + self.max_backoff.as_millis() as u64,
+            Ordering::Relaxed,
+        );
+        if was_up {
+            tracing::warn!(error = %error, "Redis unavailable ({what}); using the fallback until it answers");
+        }
+    }
+
+    /// Records a successful command.
+    pub fn succeeded(&self) {
+        if self.down_until.swap(0, Ordering::Relaxed) != 0 {
+            tracing::info!("Redis answers again");
+        }
     }
 
     /// A clone of the shared connection.

@@ -38,7 +38,11 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     }
     let db = Db::connect(&settings.database)?;
     let redis = match settings.redis.url() {
-        Some(u) => Some(Redis::new(&u, &settings.redis.prefix, settings.redis.max_backoff_ms)?),
+        Some(u) => Some(Redis::new(
+            &u,
+            &settings.redis.prefix,
+            settings.redis.max_backoff_ms,
+        )?),
         None => None,
     };
     let bus = Bus::new(redis.clone());
@@ -86,7 +90,9 @@ impl Application {
     pub fn with_state(state: AppState, listener: TcpListener) -> anyhow::Result<Application> {
         let port = listener.local_addr()?.port();
         let workers = match state.settings.server.workers {
-            0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            0 => std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
             n => n,
         };
         let data = web::Data::new(state.clone());
@@ -109,7 +115,11 @@ impl Application {
         .workers(workers)
         .listen(listener)?
         .run();
-        Ok(Application { port, server, state })
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
     }
 
     /// The bound port.

@@ -102,7 +102,8 @@ pub async fn check_origin(
             .get("sec-fetch-site")
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        let cross_fetch = !fetch_site.is_empty() && fetch_site != "same-origin" && fetch_site != "none";
+        let cross_fetch =
+            !fetch_site.is_empty() && fetch_site != "same-origin" && fetch_site != "none";
         let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
         let cross_origin = match origin {
             None => false,
@@ -117,7 +118,8 @@ pub async fn check_origin(
         };
         if cross_fetch || cross_origin {
             let (req, _) = req.into_parts();
-            let res = actix_web::ResponseError::error_response(&AppError::Forbidden("err-cross-site"));
+            let res =
+                actix_web::ResponseError::error_response(&AppError::Forbidden("err-cross-site"));
             return Ok(ServiceResponse::new(req, res));
         }
     }
@@ -166,7 +168,10 @@ pub async fn security_headers(
     let h = res.headers_mut();
     let set = |h: &mut header::HeaderMap, k: &'static str, v: &'static str| {
         if !h.contains_key(k) {
-            h.insert(header::HeaderName::from_static(k), HeaderValue::from_static(v));
+            h.insert(
+                header::HeaderName::from_static(k),
+                HeaderValue::from_static(v),
+            );
         }
     };
     set(
@@ -180,9 +185,17 @@ pub async fn security_headers(
     set(h, "referrer-policy", "no-referrer");
     set(h, "x-frame-options", "DENY");
     set(h, "cross-origin-opener-policy", "same-origin");
-    set(h, "permissions-policy", "camera=(), microphone=(), geolocation=(self), payment=()");
+    set(
+        h,
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(self), payment=()",
+    );
     if https {
-        set(h, "strict-transport-security", "max-age=63072000; includeSubDomains");
+        set(
+            h,
+            "strict-transport-security",
+            "max-age=63072000; includeSubDomains",
+        );
     }
     if !is_static {
         set(h, "cache-control", "no-store");
@@ -253,7 +266,12 @@ pub async fn render_errors(
             .finish()
     } else {
         let p = PageCtx::anonymous(&req, lang, lang.t("error-title"));
-        let page = ErrorPage { p, status: status.as_u16(), message, fields };
+        let page = ErrorPage {
+            p,
+            status: status.as_u16(),
+            message,
+            fields,
+        };
         match page.render() {
             Ok(html) => HttpResponse::build(status)
                 .content_type("text/html; charset=utf-8")
@@ -416,7 +434,12 @@ pub fn see_other(location: &str) -> HttpResponse {
 /// A local path to go back to after a form, or `/` for anything else (no open redirects).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains("://") => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.contains("://") =>
+        {
             n.to_string()
         }
         _ => "/".to_string(),
@@ -438,18 +461,24 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let req = req.clone();
-        let ct_ok = req.content_type().eq_ignore_ascii_case("application/x-www-form-urlencoded");
+        let ct_ok = req
+            .content_type()
+            .eq_ignore_ascii_case("application/x-www-form-urlencoded");
         let body = web::Bytes::from_request(&req, payload);
         Box::pin(async move {
             if !ct_ok {
                 return Err(AppError::UnsupportedMediaType);
             }
             let bytes = body.await.map_err(|_| AppError::PayloadTooLarge)?;
-            let state = state_of(&req).ok_or_else(|| AppError::Internal(anyhow::anyhow!("no state")))?;
+            let state =
+                state_of(&req).ok_or_else(|| AppError::Internal(anyhow::anyhow!("no state")))?;
             let cookie = req.extensions().get::<CsrfCookie>().map(|c| c.0.clone());
-            let submitted: CsrfOnly = serde_urlencoded::from_bytes(&bytes).unwrap_or(CsrfOnly { csrf: String::new() });
+            let submitted: CsrfOnly = serde_urlencoded::from_bytes(&bytes).unwrap_or(CsrfOnly {
+                csrf: String::new(),
+            });
             let valid = cookie.is_some_and(|c| {
-                req.cookie(state.csrf_cookie()).is_some() && csrf::verify(&state.secret_key, &c, &submitted.csrf)
+                req.cookie(state.csrf_cookie()).is_some()
+                    && csrf::verify(&state.secret_key, &c, &submitted.csrf)
             });
             if !valid {
                 return Err(AppError::Forbidden("err-csrf"));

@@ -27,30 +27,60 @@ fn limits(state: &AppState) -> &crate::config::RateLimitSettings {
 fn signin_limits(state: &AppState) -> (Limit, Limit) {
     let r = limits(state);
     (
-        Limit { name: "signin-ip", max: r.signin_per_ip, window_secs: r.signin_window_secs },
-        Limit { name: "signin-email", max: r.signin_per_email, window_secs: r.signin_window_secs },
+        Limit {
+            name: "signin-ip",
+            max: r.signin_per_ip,
+            window_secs: r.signin_window_secs,
+        },
+        Limit {
+            name: "signin-email",
+            max: r.signin_per_email,
+            window_secs: r.signin_window_secs,
+        },
     )
 }
 
 fn mail_limits(state: &AppState) -> (Limit, Limit) {
     let r = limits(state);
     (
-        Limit { name: "mail-ip", max: r.mail_per_ip, window_secs: r.mail_window_secs },
-        Limit { name: "mail-email", max: r.mail_per_email, window_secs: r.mail_window_secs },
+        Limit {
+            name: "mail-ip",
+            max: r.mail_per_ip,
+            window_secs: r.mail_window_secs,
+        },
+        Limit {
+            name: "mail-email",
+            max: r.mail_per_email,
+            window_secs: r.mail_window_secs,
+        },
     )
 }
 
 /// Creates an account (unverified) and mails a verification link. If the address already has
 /// an account, its owner gets a mail saying so instead; the answer is the same.
-pub async fn signup(state: &AppState, input: SignupInput, ip: &str, lang: Lang) -> Result<(), AppError> {
+pub async fn signup(
+    state: &AppState,
+    input: SignupInput,
+    ip: &str,
+    lang: Lang,
+) -> Result<(), AppError> {
     use secrecy::ExposeSecret;
     let r = limits(state);
     state
         .limiter
-        .check(&[(Limit { name: "signup-ip", max: r.signup_per_ip, window_secs: r.signup_window_secs }, ip)])
+        .check(&[(
+            Limit {
+                name: "signup-ip",
+                max: r.signup_per_ip,
+                window_secs: r.signup_window_secs,
+            },
+            ip,
+        )])
         .await?;
     let mut errors = FieldErrors::new();
-    let email = Email::parse(&input.email).map_err(|m| errors.insert("email".into(), m.into())).ok();
+    let email = Email::parse(&input.email)
+        .map_err(|m| errors.insert("email".into(), m.into()))
+        .ok();
     let name = display_name(&input.display_name)
         .map_err(|m| errors.insert("display_name".into(), m.into()))
         .ok();
@@ -64,7 +94,10 @@ pub async fn signup(state: &AppState, input: SignupInput, ip: &str, lang: Lang) 
         return Err(AppError::Validation(errors));
     }
     let (mail_ip, mail_email) = mail_limits(state);
-    state.limiter.check(&[(mail_ip, ip), (mail_email, email.as_str())]).await?;
+    state
+        .limiter
+        .check(&[(mail_ip, ip), (mail_email, email.as_str())])
+        .await?;
     // Hash first, whatever happens next: same work for new and known addresses.
     let hash = state.hasher.hash(input.password).await?;
     let token = new_token();
@@ -77,7 +110,13 @@ pub async fn signup(state: &AppState, input: SignupInput, ip: &str, lang: Lang) 
         .tx(move |conn| {
             if let Some(existing) = accounts::find_user_by_email(conn, &addr)? {
                 if existing.email_verified_at.is_none() {
-                    accounts::insert_email_token(conn, existing.uid(), TokenPurpose::VerifyEmail, &token_hash, expires)?;
+                    accounts::insert_email_token(
+                        conn,
+                        existing.uid(),
+                        TokenPurpose::VerifyEmail,
+                        &token_hash,
+                        expires,
+                    )?;
                     return Ok(Existing::Unverified(existing));
                 }
                 return Ok(Existing::Verified(existing));
@@ -96,16 +135,26 @@ pub async fn signup(state: &AppState, input: SignupInput, ip: &str, lang: Lang) 
                     updated_at: now,
                 },
             )?;
-            accounts::insert_email_token(conn, id, TokenPurpose::VerifyEmail, &token_hash, expires)?;
+            accounts::insert_email_token(
+                conn,
+                id,
+                TokenPurpose::VerifyEmail,
+                &token_hash,
+                expires,
+            )?;
             audit::record(conn, Some(id), "account.signup", "user", Some(id.0), "")?;
             Ok(Existing::New(name))
         })
         .await?;
     match outcome {
         Existing::New(name) => send_verification(state, email.as_str(), &name, &token, lang),
-        Existing::Unverified(user) => {
-            send_verification(state, &user.email, &user.display_name, &token, user_lang(&user))
-        }
+        Existing::Unverified(user) => send_verification(
+            state,
+            &user.email,
+            &user.display_name,
+            &token,
+            user_lang(&user),
+        ),
         Existing::Verified(user) => {
             let l = user_lang(&user);
             state.mailer.send_later(
@@ -161,7 +210,14 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<(), AppError>
             let user = accounts::consume_email_token(conn, TokenPurpose::VerifyEmail, &h, now)?
                 .ok_or(AppError::BadRequest("err-link-invalid"))?;
             accounts::mark_verified(conn, user, now)?;
-            audit::record(conn, Some(user), "account.verify_email", "user", Some(user.0), "")?;
+            audit::record(
+                conn,
+                Some(user),
+                "account.verify_email",
+                "user",
+                Some(user.0),
+                "",
+            )?;
             Ok(())
         })
         .await
@@ -171,7 +227,10 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<(), AppError>
 pub async fn resend_verification(state: &AppState, email: &str, ip: &str) -> Result<(), AppError> {
     let email = Email::parse(email).map_err(|m| AppError::field("email", m))?;
     let (mail_ip, mail_email) = mail_limits(state);
-    state.limiter.check(&[(mail_ip, ip), (mail_email, email.as_str())]).await?;
+    state
+        .limiter
+        .check(&[(mail_ip, ip), (mail_email, email.as_str())])
+        .await?;
     let token = new_token();
     let token_hash = hash_token(&token);
     let expires = db::now() + Duration::hours(state.settings.auth.verify_link_hours);
@@ -185,12 +244,24 @@ pub async fn resend_verification(state: &AppState, email: &str, ip: &str) -> Res
             if user.email_verified_at.is_some() || user.suspended_at.is_some() {
                 return Ok(None);
             }
-            accounts::insert_email_token(conn, user.uid(), TokenPurpose::VerifyEmail, &token_hash, expires)?;
+            accounts::insert_email_token(
+                conn,
+                user.uid(),
+                TokenPurpose::VerifyEmail,
+                &token_hash,
+                expires,
+            )?;
             Ok(Some(user))
         })
         .await?;
     if let Some(user) = user {
-        send_verification(state, &user.email, &user.display_name, &token, user_lang(&user));
+        send_verification(
+            state,
+            &user.email,
+            &user.display_name,
+            &token,
+            user_lang(&user),
+        );
     }
     Ok(())
 }
@@ -205,7 +276,10 @@ pub async fn signin(
 ) -> Result<(User, String), AppError> {
     let normalized = email.trim().to_lowercase();
     let (by_ip, by_email) = signin_limits(state);
-    state.limiter.check(&[(by_ip, ip), (by_email, &normalized)]).await?;
+    state
+        .limiter
+        .check(&[(by_ip, ip), (by_email, &normalized)])
+        .await?;
     let addr = normalized.clone();
     let user = if Email::parse(&normalized).is_ok() {
         state
@@ -237,7 +311,16 @@ pub async fn signin(
     let uid = user.uid();
     state
         .db
-        .run(move |conn| Ok(audit::record(conn, Some(uid), "account.signin", "user", Some(uid.0), "")?))
+        .run(move |conn| {
+            Ok(audit::record(
+                conn,
+                Some(uid),
+                "account.signin",
+                "user",
+                Some(uid.0),
+                "",
+            )?)
+        })
         .await?;
     Ok((user, token))
 }
@@ -246,7 +329,10 @@ pub async fn signin(
 pub async fn request_reset(state: &AppState, email: &str, ip: &str) -> Result<(), AppError> {
     let email = Email::parse(email).map_err(|m| AppError::field("email", m))?;
     let (mail_ip, mail_email) = mail_limits(state);
-    state.limiter.check(&[(mail_ip, ip), (mail_email, email.as_str())]).await?;
+    state
+        .limiter
+        .check(&[(mail_ip, ip), (mail_email, email.as_str())])
+        .await?;
     let token = new_token();
     let token_hash = hash_token(&token);
     let minutes = state.settings.auth.reset_link_minutes;
@@ -261,7 +347,13 @@ pub async fn request_reset(state: &AppState, email: &str, ip: &str) -> Result<()
             if user.suspended_at.is_some() {
                 return Ok(None);
             }
-            accounts::insert_email_token(conn, user.uid(), TokenPurpose::ResetPassword, &token_hash, expires)?;
+            accounts::insert_email_token(
+                conn,
+                user.uid(),
+                TokenPurpose::ResetPassword,
+                &token_hash,
+                expires,
+            )?;
             Ok(Some(user))
         })
         .await?;
@@ -288,19 +380,37 @@ pub async fn reset_link_is_valid(state: &AppState, token: &str) -> Result<bool, 
     let h = hash_token(token.trim());
     state
         .db
-        .run(move |conn| Ok(accounts::email_token_is_valid(conn, TokenPurpose::ResetPassword, &h, db::now())?))
+        .run(move |conn| {
+            Ok(accounts::email_token_is_valid(
+                conn,
+                TokenPurpose::ResetPassword,
+                &h,
+                db::now(),
+            )?)
+        })
         .await
 }
 
 /// Sets a new password from a reset link. Ends every session of the account.
-pub async fn reset_password(state: &AppState, token: &str, password: SecretString) -> Result<(), AppError> {
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    password: SecretString,
+) -> Result<(), AppError> {
     use secrecy::ExposeSecret;
     let h = hash_token(token.trim());
     let valid = {
         let h = h.clone();
         state
             .db
-            .run(move |conn| Ok(accounts::email_token_is_valid(conn, TokenPurpose::ResetPassword, &h, db::now())?))
+            .run(move |conn| {
+                Ok(accounts::email_token_is_valid(
+                    conn,
+                    TokenPurpose::ResetPassword,
+                    &h,
+                    db::now(),
+                )?)
+            })
             .await?
     };
     if !valid {
@@ -322,7 +432,14 @@ pub async fn reset_password(state: &AppState, token: &str, password: SecretStrin
             accounts::expire_email_tokens(conn, user, TokenPurpose::ResetPassword, now)?;
             // Following the link proved the address.
             accounts::mark_verified(conn, user, now)?;
-            audit::record(conn, Some(user), "account.password_reset", "user", Some(user.0), "")?;
+            audit::record(
+                conn,
+                Some(user),
+                "account.password_reset",
+                "user",
+                Some(user.0),
+                "",
+            )?;
             Ok(user)
         })
         .await?;
@@ -348,7 +465,11 @@ pub async fn change_password(
     state
         .limiter
         .check(&[(
-            Limit { name: "password-account", max: r.password_per_account, window_secs: r.password_window_secs },
+            Limit {
+                name: "password-account",
+                max: r.password_per_account,
+                window_secs: r.password_window_secs,
+            },
             &uid.0.to_string(),
         )])
         .await?;
@@ -366,7 +487,14 @@ pub async fn change_password(
         .db
         .tx(move |conn| {
             accounts::set_password_hash(conn, uid, &hash, db::now())?;
-            audit::record(conn, Some(uid), "account.password_change", "user", Some(uid.0), "")?;
+            audit::record(
+                conn,
+                Some(uid),
+                "account.password_change",
+                "user",
+                Some(uid.0),
+                "",
+            )?;
             Ok(())
         })
         .await?;
@@ -405,8 +533,19 @@ pub async fn set_user_suspended(
             if accounts::set_suspended(conn, target, at)? == 0 {
                 return Err(AppError::NotFound);
             }
-            let action = if suspend { "account.suspend" } else { "account.reinstate" };
-            audit::record(conn, Some(admin_id), action, "user", Some(target.0), &reason)?;
+            let action = if suspend {
+                "account.suspend"
+            } else {
+                "account.reinstate"
+            };
+            audit::record(
+                conn,
+                Some(admin_id),
+                action,
+                "user",
+                Some(target.0),
+                &reason,
+            )?;
             Ok(())
         })
         .await?;

@@ -29,7 +29,9 @@ impl Hasher {
         )
         .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
         let workers = if settings.hash_workers == 0 {
-            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
         } else {
             settings.hash_workers
         };
@@ -72,7 +74,11 @@ impl Hasher {
 
     /// Checks a password against a stored PHC string; with `None` (unknown account) it checks
     /// against a dummy hash so that the answer takes the same time, and returns false.
-    pub async fn verify(&self, password: SecretString, phc: Option<String>) -> Result<bool, AppError> {
+    pub async fn verify(
+        &self,
+        password: SecretString,
+        phc: Option<String>,
+    ) -> Result<bool, AppError> {
         let known = phc.is_some();
         let phc = phc.unwrap_or_else(|| self.dummy.as_str().to_string());
         let ok = self

@@ -51,7 +51,7 @@ impl RateLimiter {
     async fn hit(&self, limit: Limit, key: &str) -> Option<u64> {
         let digest = hex::encode(&Sha256::digest(key.to_lowercase().as_bytes())[..12]);
         let k = format!("rl:{}:{}", limit.name, digest);
-        if let Some(redis) = &self.redis {
+        if let Some(redis) = self.redis.as_ref().filter(|r| r.usable()) {
             let mut conn = redis.conn();
             let full = redis.key(&k);
             let res: redis::RedisResult<(u32, i64)> = redis::pipe()
@@ -69,9 +69,10 @@ impl RateLimiter {
                 .await;
             match res {
                 Ok((count, ttl)) => {
+                    redis.succeeded();
                     return (count > limit.max).then(|| ttl.max(1) as u64);
                 }
-                Err(e) => tracing::warn!(error = %e, "rate-limit counters unavailable in Redis; counting locally"),
+                Err(e) => redis.failed("rate-limit counters", &e),
             }
         }
         self.hit_local(limit, &k)

@@ -24,7 +24,13 @@ pub struct SessionStore {
 
 impl SessionStore {
     /// A store with the configured timeouts.
-    pub fn new(db: Db, redis: Option<Redis>, idle_minutes: i64, absolute_hours: i64, touch_secs: i64) -> Self {
+    pub fn new(
+        db: Db,
+        redis: Option<Redis>,
+        idle_minutes: i64,
+        absolute_hours: i64,
+        touch_secs: i64,
+    ) -> Self {
         SessionStore {
             db,
             redis,
@@ -40,7 +46,11 @@ impl SessionStore {
     }
 
     /// Starts a session; returns the token for the cookie (never stored) and the row.
-    pub async fn create(&self, user: UserId, user_agent: &str) -> Result<(String, Session), AppError> {
+    pub async fn create(
+        &self,
+        user: UserId,
+        user_agent: &str,
+    ) -> Result<(String, Session), AppError> {
         let token = new_token();
         let hash = hash_token(&token);
         let ua: String = user_agent.chars().take(200).collect();
@@ -84,7 +94,10 @@ impl SessionStore {
             Some(s) => Some(s),
             None => {
                 let h = hash.clone();
-                let found = self.db.run(move |conn| Ok(accounts::find_session(conn, &h)?)).await?;
+                let found = self
+                    .db
+                    .run(move |conn| Ok(accounts::find_session(conn, &h)?))
+                    .await?;
                 if let Some(s) = &found {
                     self.cache_put(s).await;
                 }
@@ -94,7 +107,8 @@ impl SessionStore {
         let now = crate::db::now();
         if let Some(s) = &session {
             if s.expires_at <= now || s.last_seen_at + self.idle <= now {
-                self.end(UserId(s.user_id), Some(SessionId(s.id)), None).await?;
+                self.end(UserId(s.user_id), Some(SessionId(s.id)), None)
+                    .await?;
                 return Ok(None);
             }
         }
@@ -127,25 +141,35 @@ impl SessionStore {
     }
 
     async fn cache_get(&self, hash: &str) -> Option<Session> {
-        let redis = self.redis.as_ref()?;
+        let redis = self.redis.as_ref().filter(|r| r.usable())?;
         let mut conn = redis.conn();
         let raw: redis::RedisResult<Option<String>> = redis::cmd("GET")
             .arg(redis.key(&format!("session:{hash}")))
             .query_async(&mut conn)
             .await;
         match raw {
-            Ok(Some(json)) => serde_json::from_str(&json).ok(),
-            Ok(None) => None,
+            Ok(Some(json)) => {
+                redis.succeeded();
+                serde_json::from_str(&json).ok()
+            }
+            Ok(None) => {
+                redis.succeeded();
+                None
+            }
             Err(e) => {
-                tracing::warn!(error = %e, "session cache unavailable; reading the database");
+                redis.failed("session cache", &e);
                 None
             }
         }
     }
 
     async fn cache_put(&self, s: &Session) {
-        let Some(redis) = &self.redis else { return };
-        let Ok(json) = serde_json::to_string(s) else { return };
+        let Some(redis) = self.redis.as_ref().filter(|r| r.usable()) else {
+            return;
+        };
+        let Ok(json) = serde_json::to_string(s) else {
+            return;
+        };
         let mut conn = redis.conn();
         let res: redis::RedisResult<()> = redis::cmd("SET")
             .arg(redis.key(&format!("session:{}", s.token_hash)))
@@ -154,8 +178,9 @@ impl SessionStore {
             .arg(CACHE_SECS)
             .query_async(&mut conn)
             .await;
-        if let Err(e) = res {
-            tracing::warn!(error = %e, "session cache write failed");
+        match res {
+            Ok(()) => redis.succeeded(),
+            Err(e) => redis.failed("session cache write", &e),
         }
     }
 
@@ -169,9 +194,16 @@ impl SessionStore {
             .map(|h| redis.key(&format!("session:{h}")))
             .collect();
         let mut conn = redis.conn();
+        // Tried even while Redis seems down: a stale cached session must not outlive sign-out.
         let res: redis::RedisResult<i64> = redis::cmd("DEL").arg(keys).query_async(&mut conn).await;
-        if let Err(e) = res {
-            tracing::warn!(error = %e, "session cache eviction failed; entries expire within {CACHE_SECS}s");
+        match res {
+            Ok(_) => redis.succeeded(),
+            Err(e) => {
+                redis.failed("session cache eviction", &e);
+                tracing::warn!(
+                    "a session cache eviction was lost; the entries expire within {CACHE_SECS}s"
+                );
+            }
         }
     }
 }

@@ -70,7 +70,10 @@ pub fn mark_verified(conn: &mut AnyConnection, id: UserId, at: NaiveDateTime) ->
             .find(id.0)
             .filter(users::email_verified_at.is_null()),
     )
-    .set((users::email_verified_at.eq(Some(at)), users::updated_at.eq(at)))
+    .set((
+        users::email_verified_at.eq(Some(at)),
+        users::updated_at.eq(at),
+    ))
     .execute(conn)
     .map(|_| ())
 }
@@ -103,7 +106,10 @@ pub fn set_suspended(
     at: Option<NaiveDateTime>,
 ) -> QueryResult<usize> {
     diesel::update(users::table.find(id.0))
-        .set((users::suspended_at.eq(at), users::updated_at.eq(super::now())))
+        .set((
+            users::suspended_at.eq(at),
+            users::updated_at.eq(super::now()),
+        ))
         .execute(conn)
 }
 
@@ -162,7 +168,11 @@ pub fn find_session(conn: &mut AnyConnection, token_hash: &str) -> QueryResult<O
 }
 
 /// Records use of a session.
-pub fn touch_session(conn: &mut AnyConnection, id: SessionId, at: NaiveDateTime) -> QueryResult<()> {
+pub fn touch_session(
+    conn: &mut AnyConnection,
+    id: SessionId,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::update(sessions::table.find(id.0))
         .set(sessions::last_seen_at.eq(at))
         .execute(conn)
@@ -354,7 +364,11 @@ pub fn insert_linker_request(
 }
 
 /// Sets a linker's status.
-pub fn set_linker_status(conn: &mut AnyConnection, user: UserId, status: &str) -> QueryResult<usize> {
+pub fn set_linker_status(
+    conn: &mut AnyConnection,
+    user: UserId,
+    status: &str,
+) -> QueryResult<usize> {
     diesel::update(linker_profiles::table.find(user.0))
         .set((
             linker_profiles::status.eq(status),
@@ -391,7 +405,10 @@ pub fn list_linkers(
 /// Sets the display name.
 pub fn set_display_name(conn: &mut AnyConnection, id: UserId, name: &str) -> QueryResult<()> {
     diesel::update(users::table.find(id.0))
-        .set((users::display_name.eq(name), users::updated_at.eq(super::now())))
+        .set((
+            users::display_name.eq(name),
+            users::updated_at.eq(super::now()),
+        ))
         .execute(conn)
         .map(|_| ())
 }

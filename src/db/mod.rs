@@ -149,8 +149,7 @@ impl Db {
     /// A connection for start-up tasks outside a request (CLI, seeding).
     pub fn get(
         &self,
-    ) -> Result<diesel::r2d2::PooledConnection<ConnectionManager<AnyConnection>>, r2d2::Error>
-    {
+    ) -> Result<diesel::r2d2::PooledConnection<ConnectionManager<AnyConnection>>, r2d2::Error> {
         self.pool.get()
     }
 }
@@ -186,7 +185,8 @@ where
 pub fn run_migrations(url: &str) -> anyhow::Result<()> {
     match Backend::of_url(url) {
         Backend::Postgres => {
-            let mut conn = diesel::PgConnection::establish(url).context("connecting to PostgreSQL")?;
+            let mut conn =
+                diesel::PgConnection::establish(url).context("connecting to PostgreSQL")?;
             conn.run_pending_migrations(PG_MIGRATIONS)
                 .map_err(|e| anyhow::anyhow!("migrating PostgreSQL: {e}"))?;
         }
@@ -210,7 +210,8 @@ pub fn run_migrations(url: &str) -> anyhow::Result<()> {
 pub fn revert_all_migrations(url: &str) -> anyhow::Result<()> {
     match Backend::of_url(url) {
         Backend::Postgres => {
-            let mut conn = diesel::PgConnection::establish(url).context("connecting to PostgreSQL")?;
+            let mut conn =
+                diesel::PgConnection::establish(url).context("connecting to PostgreSQL")?;
             conn.revert_all_migrations(PG_MIGRATIONS)
                 .map_err(|e| anyhow::anyhow!("reverting PostgreSQL migrations: {e}"))?;
         }

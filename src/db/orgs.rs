@@ -1,6 +1,8 @@
 //! Organizations, their members and invitations, and accreditation decisions.
 
-use super::schema::{accreditation_decisions, organization_invitations, organization_members, organizations, users};
+use super::schema::{
+    accreditation_decisions, organization_invitations, organization_members, organizations, users,
+};
 use super::{AnyConnection, OrganizationId, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -145,7 +147,12 @@ pub fn members(
     organization_members::table
         .inner_join(users::table)
         .filter(organization_members::organization_id.eq(org.0))
-        .select((users::id, users::display_name, users::email, organization_members::role))
+        .select((
+            users::id,
+            users::display_name,
+            users::email,
+            organization_members::role,
+        ))
         .order(organization_members::created_at.asc())
         .load(conn)
 }

@@ -134,7 +134,13 @@ impl OrganizationForm {
             errors.insert(f.to_string(), m.to_string());
         };
         let name = required_line(&self.name, 120)
-            .and_then(|n| if n.chars().count() < 2 { Err("err-too-short") } else { Ok(n) })
+            .and_then(|n| {
+                if n.chars().count() < 2 {
+                    Err("err-too-short")
+                } else {
+                    Ok(n)
+                }
+            })
             .map_err(|m| err("name", m))
             .unwrap_or_default();
         let kind = self.kind.trim().to_string();
@@ -147,11 +153,17 @@ impl OrganizationForm {
         let address = required_line(&self.address, 200)
             .map_err(|m| err("address", m))
             .unwrap_or_default();
-        let latitude = parse_coord(&self.latitude, 90.0).map_err(|m| err("latitude", m)).unwrap_or_default();
-        let longitude = parse_coord(&self.longitude, 180.0).map_err(|m| err("longitude", m)).unwrap_or_default();
+        let latitude = parse_coord(&self.latitude, 90.0)
+            .map_err(|m| err("latitude", m))
+            .unwrap_or_default();
+        let longitude = parse_coord(&self.longitude, 180.0)
+            .map_err(|m| err("longitude", m))
+            .unwrap_or_default();
         let phone = optional_line(&self.phone, 40)
             .and_then(|p| {
-                if p.chars().all(|c| c.is_ascii_digit() || " +-()/.".contains(c)) {
+                if p.chars()
+                    .all(|c| c.is_ascii_digit() || " +-()/.".contains(c))
+                {
                     Ok(p)
                 } else {
                     Err("err-phone")
@@ -169,7 +181,10 @@ impl OrganizationForm {
         };
         let website = optional_line(&self.website, 200)
             .and_then(|w| {
-                if w.is_empty() || (url::Url::parse(&w).is_ok() && (w.starts_with("https://") || w.starts_with("http://"))) {
+                if w.is_empty()
+                    || (url::Url::parse(&w).is_ok()
+                        && (w.starts_with("https://") || w.starts_with("http://")))
+                {
                     Ok(w)
                 } else {
                     Err("err-website")
@@ -180,7 +195,17 @@ impl OrganizationForm {
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(OrganizationInput { name, kind, description, address, latitude, longitude, phone, email, website })
+        Ok(OrganizationInput {
+            name,
+            kind,
+            description,
+            address,
+            latitude,
+            longitude,
+            phone,
+            email,
+            website,
+        })
     }
 }
 
@@ -202,9 +227,18 @@ mod tests {
 
     #[test]
     fn decisions_follow_the_accreditation_lifecycle() {
-        assert_eq!(Decision::Accredit.apply(Status::Pending), Ok(Status::Accredited));
-        assert_eq!(Decision::Suspend.apply(Status::Accredited), Ok(Status::Suspended));
-        assert_eq!(Decision::Reinstate.apply(Status::Suspended), Ok(Status::Accredited));
+        assert_eq!(
+            Decision::Accredit.apply(Status::Pending),
+            Ok(Status::Accredited)
+        );
+        assert_eq!(
+            Decision::Suspend.apply(Status::Accredited),
+            Ok(Status::Suspended)
+        );
+        assert_eq!(
+            Decision::Reinstate.apply(Status::Suspended),
+            Ok(Status::Accredited)
+        );
         assert!(Decision::Reinstate.apply(Status::Pending).is_err());
         assert!(Decision::Accredit.apply(Status::Accredited).is_err());
     }

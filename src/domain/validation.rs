@@ -32,10 +32,14 @@ impl Email {
         }
         let valid = email_address::EmailAddress::parse_with_options(
             &s,
-            email_address::Options::default().without_display_text().without_domain_literal(),
+            email_address::Options::default()
+                .without_display_text()
+                .without_domain_literal(),
         )
         .is_ok();
-        let domain_has_dot = s.rsplit_once('@').is_some_and(|(_, d)| d.contains('.') && !d.ends_with('.'));
+        let domain_has_dot = s
+            .rsplit_once('@')
+            .is_some_and(|(_, d)| d.contains('.') && !d.ends_with('.'));
         if !valid || !domain_has_dot {
             return Err("err-email-invalid");
         }
@@ -96,7 +100,9 @@ pub fn optional_text(input: &str, max: usize) -> Result<String, &'static str> {
     if s.chars().count() > max {
         return Err("err-too-long");
     }
-    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    if s.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         return Err("err-control-chars");
     }
     Ok(s.replace("\r\n", "\n"))
@@ -113,21 +119,42 @@ mod tests {
 
     #[test]
     fn emails_are_normalized_and_checked() {
-        assert_eq!(Email::parse("  Anna.Rossi@Example.IT ").map(|e| e.0), Ok("anna.rossi@example.it".into()));
+        assert_eq!(
+            Email::parse("  Anna.Rossi@Example.IT ").map(|e| e.0),
+            Ok("anna.rossi@example.it".into())
+        );
         assert_eq!(Email::parse("anna"), Err("err-email-invalid"));
         assert_eq!(Email::parse("anna@localhost"), Err("err-email-invalid"));
         assert_eq!(Email::parse(""), Err("err-email-missing"));
-        assert_eq!(Email::parse(&format!("{}@x.it", "a".repeat(260))), Err("err-email-long"));
+        assert_eq!(
+            Email::parse(&format!("{}@x.it", "a".repeat(260))),
+            Err("err-email-long")
+        );
     }
 
     #[test]
     fn passwords_are_checked_for_length_and_commonness_only() {
         assert_eq!(check_new_password("short", ""), Err("err-password-short"));
-        assert_eq!(check_new_password(&"x".repeat(129), ""), Err("err-password-long"));
-        assert_eq!(check_new_password("password", ""), Err("err-password-common"));
-        assert_eq!(check_new_password("PASSWORD", ""), Err("err-password-common"));
-        assert_eq!(check_new_password("anna.rossi", "anna.rossi@example.it"), Err("err-password-like-email"));
-        assert_eq!(check_new_password("tre gatti sul tetto", "anna@example.it"), Ok(()));
+        assert_eq!(
+            check_new_password(&"x".repeat(129), ""),
+            Err("err-password-long")
+        );
+        assert_eq!(
+            check_new_password("password", ""),
+            Err("err-password-common")
+        );
+        assert_eq!(
+            check_new_password("PASSWORD", ""),
+            Err("err-password-common")
+        );
+        assert_eq!(
+            check_new_password("anna.rossi", "anna.rossi@example.it"),
+            Err("err-password-like-email")
+        );
+        assert_eq!(
+            check_new_password("tre gatti sul tetto", "anna@example.it"),
+            Ok(())
+        );
         assert_eq!(check_new_password("àèìòù€€€", ""), Ok(()));
     }
 }

@@ -48,7 +48,9 @@ impl Mailer {
             }
             MailTransport::Smtp => {
                 let builder = match settings.smtp_security {
-                    SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&settings.smtp_host)?,
+                    SmtpSecurity::Tls => {
+                        AsyncSmtpTransport::<Tokio1Executor>::relay(&settings.smtp_host)?
+                    }
                     SmtpSecurity::Starttls => {
                         AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&settings.smtp_host)?
                     }

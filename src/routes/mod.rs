@@ -13,7 +13,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(web::scope("/api/v1").configure(api::configure))
         .configure(pages::configure)
         .service(
-            actix_files::Files::new("/static", concat!(env!("CARGO_MANIFEST_DIR"), "/web/static"))
+            actix_files::Files::new("/static", static_dir())
                 .prefer_utf8(true)
                 .use_etag(true),
         )
@@ -22,4 +22,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 async fn not_found() -> Result<actix_web::HttpResponse, crate::error::AppError> {
     Err(crate::error::AppError::NotFound)
+}
+
+/// `web/static` under the working directory, else where the crate was built.
+fn static_dir() -> std::path::PathBuf {
+    let local = std::path::PathBuf::from("web/static");
+    if local.is_dir() {
+        local
+    } else {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("web/static")
+    }
 }

@@ -26,7 +26,11 @@ pub struct OrgDetail {
 }
 
 /// Registers an organization, pending until an admin accredits it. The creator is its owner.
-pub async fn register(state: &AppState, user: &CurrentUser, form: OrganizationForm) -> Result<OrganizationId, AppError> {
+pub async fn register(
+    state: &AppState,
+    user: &CurrentUser,
+    form: OrganizationForm,
+) -> Result<OrganizationId, AppError> {
     let input = form.parse().map_err(AppError::Validation)?;
     let uid = user.id();
     state
@@ -51,7 +55,14 @@ pub async fn register(state: &AppState, user: &CurrentUser, form: OrganizationFo
                     updated_at: now,
                 },
             )?;
-            audit::record(conn, Some(uid), "organization.register", "organization", Some(id.0), "")?;
+            audit::record(
+                conn,
+                Some(uid),
+                "organization.register",
+                "organization",
+                Some(id.0),
+                "",
+            )?;
             Ok(id)
         })
         .await
@@ -59,7 +70,11 @@ pub async fn register(state: &AppState, user: &CurrentUser, form: OrganizationFo
 
 /// One organization for a viewer: everyone sees accredited ones; members and admins see the
 /// rest and the member list. Anything else is "not found".
-pub async fn detail(state: &AppState, viewer: Option<&CurrentUser>, id: OrganizationId) -> Result<OrgDetail, AppError> {
+pub async fn detail(
+    state: &AppState,
+    viewer: Option<&CurrentUser>,
+    id: OrganizationId,
+) -> Result<OrgDetail, AppError> {
     let viewer_id = viewer.map(|v| v.id());
     let is_admin = viewer.is_some_and(|v| v.user.is_admin);
     state
@@ -75,11 +90,19 @@ pub async fn detail(state: &AppState, viewer: Option<&CurrentUser>, id: Organiza
                 return Err(AppError::NotFound);
             }
             let (members, decisions) = if insider {
-                (orgs::members(conn, id)?, orgs::decisions_for(conn, "organization", id.0)?)
+                (
+                    orgs::members(conn, id)?,
+                    orgs::decisions_for(conn, "organization", id.0)?,
+                )
             } else {
                 (Vec::new(), Vec::new())
             };
-            Ok(OrgDetail { org, my_role, members, decisions })
+            Ok(OrgDetail {
+                org,
+                my_role,
+                members,
+                decisions,
+            })
         })
         .await
 }
@@ -88,12 +111,22 @@ pub async fn detail(state: &AppState, viewer: Option<&CurrentUser>, id: Organiza
 pub async fn list_public(state: &AppState) -> Result<Vec<Organization>, AppError> {
     state
         .db
-        .run(|conn| Ok(orgs::list_organizations(conn, Some(Status::Accredited.as_str()))?))
+        .run(|conn| {
+            Ok(orgs::list_organizations(
+                conn,
+                Some(Status::Accredited.as_str()),
+            )?)
+        })
         .await
 }
 
 /// Invites someone by e-mail to join as staff (owners only).
-pub async fn invite(state: &AppState, user: &CurrentUser, id: OrganizationId, email: &str) -> Result<(), AppError> {
+pub async fn invite(
+    state: &AppState,
+    user: &CurrentUser,
+    id: OrganizationId,
+    email: &str,
+) -> Result<(), AppError> {
     let email = Email::parse(email).map_err(|m| AppError::field("email", m))?;
     let token = new_token();
     let token_hash = hash_token(&token);
@@ -112,11 +145,28 @@ pub async fn invite(state: &AppState, user: &CurrentUser, id: OrganizationId, em
                 }
                 None => return Err(AppError::NotFound),
             }
-            if matches!(Status::parse(&org.status), Some(Status::Suspended | Status::Rejected)) {
+            if matches!(
+                Status::parse(&org.status),
+                Some(Status::Suspended | Status::Rejected)
+            ) {
                 return Err(AppError::Conflict("err-org-not-active"));
             }
-            orgs::insert_invitation(conn, id, &addr, &token_hash, uid, db::now() + Duration::days(days))?;
-            audit::record(conn, Some(uid), "organization.invite", "organization", Some(id.0), "")?;
+            orgs::insert_invitation(
+                conn,
+                id,
+                &addr,
+                &token_hash,
+                uid,
+                db::now() + Duration::days(days),
+            )?;
+            audit::record(
+                conn,
+                Some(uid),
+                "organization.invite",
+                "organization",
+                Some(id.0),
+                "",
+            )?;
             Ok(org)
         })
         .await?;
@@ -129,7 +179,10 @@ pub async fn invite(state: &AppState, user: &CurrentUser, id: OrganizationId, em
             &[
                 ("inviter", user.user.display_name.clone()),
                 ("org", org.name.clone()),
-                ("link", state.link(&format!("/invitations/accept?token={token}"))),
+                (
+                    "link",
+                    state.link(&format!("/invitations/accept?token={token}")),
+                ),
                 ("days", days.to_string()),
             ],
         ),
@@ -138,7 +191,11 @@ pub async fn invite(state: &AppState, user: &CurrentUser, id: OrganizationId, em
 }
 
 /// Accepts an invitation: the signed-in user's e-mail must be the invited one.
-pub async fn accept_invitation(state: &AppState, user: &CurrentUser, token: &str) -> Result<OrganizationId, AppError> {
+pub async fn accept_invitation(
+    state: &AppState,
+    user: &CurrentUser,
+    token: &str,
+) -> Result<OrganizationId, AppError> {
     let h = hash_token(token.trim());
     let uid = user.id();
     let email = user.user.email.clone();
@@ -146,8 +203,8 @@ pub async fn accept_invitation(state: &AppState, user: &CurrentUser, token: &str
         .db
         .tx(move |conn| {
             let now = db::now();
-            let (inv_id, org_id, invited) =
-                orgs::find_open_invitation(conn, &h, now)?.ok_or(AppError::BadRequest("err-link-invalid"))?;
+            let (inv_id, org_id, invited) = orgs::find_open_invitation(conn, &h, now)?
+                .ok_or(AppError::BadRequest("err-link-invalid"))?;
             if invited != email {
                 return Err(AppError::Forbidden("err-invite-other-email"));
             }
@@ -158,7 +215,14 @@ pub async fn accept_invitation(state: &AppState, user: &CurrentUser, token: &str
             if orgs::member_role(conn, org, uid)?.is_none() {
                 orgs::insert_member(conn, org, uid, "staff")?;
             }
-            audit::record(conn, Some(uid), "organization.join", "organization", Some(org_id), "")?;
+            audit::record(
+                conn,
+                Some(uid),
+                "organization.join",
+                "organization",
+                Some(org_id),
+                "",
+            )?;
             Ok(org)
         })
         .await
@@ -172,7 +236,8 @@ pub async fn decide_organization(
     decision: &str,
     reason: &str,
 ) -> Result<Organization, AppError> {
-    let decision = Decision::parse(decision).ok_or_else(|| AppError::field("decision", "err-decision-unknown"))?;
+    let decision = Decision::parse(decision)
+        .ok_or_else(|| AppError::field("decision", "err-decision-unknown"))?;
     let reason = optional_text(reason, 1000).map_err(|m| AppError::field("reason", m))?;
     if decision.needs_reason() && reason.is_empty() {
         return Err(AppError::field("reason", "err-reason-required"));
@@ -184,10 +249,26 @@ pub async fn decide_organization(
         .tx(move |conn| {
             let org = orgs::find_organization(conn, id)?.ok_or(AppError::NotFound)?;
             let from = Status::parse(&org.status).unwrap_or(Status::Pending);
-            let to = decision.apply(from).map_err(|m| AppError::field("decision", m))?;
+            let to = decision
+                .apply(from)
+                .map_err(|m| AppError::field("decision", m))?;
             orgs::set_organization_status(conn, id, to.as_str())?;
-            orgs::insert_decision(conn, "organization", id.0, decision.as_str(), &reason, admin_id)?;
-            audit::record(conn, Some(admin_id), &format!("organization.{}", decision.as_str()), "organization", Some(id.0), &reason)?;
+            orgs::insert_decision(
+                conn,
+                "organization",
+                id.0,
+                decision.as_str(),
+                &reason,
+                admin_id,
+            )?;
+            audit::record(
+                conn,
+                Some(admin_id),
+                &format!("organization.{}", decision.as_str()),
+                "organization",
+                Some(id.0),
+                &reason,
+            )?;
             let org = orgs::find_organization(conn, id)?.ok_or(AppError::NotFound)?;
             let mut owners = Vec::new();
             for (uid, _, _, role) in orgs::members(conn, id)? {
@@ -202,7 +283,10 @@ pub async fn decide_organization(
         .await?;
     state
         .bus
-        .publish(Event::OrganizationStatusChanged { organization_id: org.id, status: org.status.clone() })
+        .publish(Event::OrganizationStatusChanged {
+            organization_id: org.id,
+            status: org.status.clone(),
+        })
         .await;
     for owner in owners {
         notify_status(state, &owner, &org.name, &org.status, &reason_kept);
@@ -221,7 +305,14 @@ fn notify_status(state: &AppState, to: &User, subject_name: &str, status: &str, 
                 ("person", to.display_name.clone()),
                 ("name", subject_name.to_string()),
                 ("status", l.t(&format!("status-{status}"))),
-                ("reason", if reason.is_empty() { "-".to_string() } else { reason.to_string() }),
+                (
+                    "reason",
+                    if reason.is_empty() {
+                        "-".to_string()
+                    } else {
+                        reason.to_string()
+                    },
+                ),
                 ("link", state.link("/account")),
             ],
         ),
@@ -229,8 +320,13 @@ fn notify_status(state: &AppState, to: &User, subject_name: &str, status: &str, 
 }
 
 /// Asks to be accredited as a linker.
-pub async fn request_linker(state: &AppState, user: &CurrentUser, motivation: &str) -> Result<(), AppError> {
-    let motivation = optional_text(motivation, 2000).map_err(|m| AppError::field("motivation", m))?;
+pub async fn request_linker(
+    state: &AppState,
+    user: &CurrentUser,
+    motivation: &str,
+) -> Result<(), AppError> {
+    let motivation =
+        optional_text(motivation, 2000).map_err(|m| AppError::field("motivation", m))?;
     let uid = user.id();
     state
         .db
@@ -253,7 +349,8 @@ pub async fn decide_linker(
     decision: &str,
     reason: &str,
 ) -> Result<LinkerProfile, AppError> {
-    let decision = Decision::parse(decision).ok_or_else(|| AppError::field("decision", "err-decision-unknown"))?;
+    let decision = Decision::parse(decision)
+        .ok_or_else(|| AppError::field("decision", "err-decision-unknown"))?;
     let reason = optional_text(reason, 1000).map_err(|m| AppError::field("reason", m))?;
     if decision.needs_reason() && reason.is_empty() {
         return Err(AppError::field("reason", "err-reason-required"));
@@ -265,10 +362,26 @@ pub async fn decide_linker(
         .tx(move |conn| {
             let profile = accounts::find_linker(conn, linker)?.ok_or(AppError::NotFound)?;
             let from = Status::parse(&profile.status).unwrap_or(Status::Pending);
-            let to = decision.apply(from).map_err(|m| AppError::field("decision", m))?;
+            let to = decision
+                .apply(from)
+                .map_err(|m| AppError::field("decision", m))?;
             accounts::set_linker_status(conn, linker, to.as_str())?;
-            orgs::insert_decision(conn, "linker", linker.0, decision.as_str(), &reason, admin_id)?;
-            audit::record(conn, Some(admin_id), &format!("linker.{}", decision.as_str()), "user", Some(linker.0), &reason)?;
+            orgs::insert_decision(
+                conn,
+                "linker",
+                linker.0,
+                decision.as_str(),
+                &reason,
+                admin_id,
+            )?;
+            audit::record(
+                conn,
+                Some(admin_id),
+                &format!("linker.{}", decision.as_str()),
+                "user",
+                Some(linker.0),
+                &reason,
+            )?;
             let profile = accounts::find_linker(conn, linker)?.ok_or(AppError::NotFound)?;
             let user = accounts::find_user(conn, linker)?.ok_or(AppError::NotFound)?;
             Ok((profile, user))
@@ -276,9 +389,18 @@ pub async fn decide_linker(
         .await?;
     state
         .bus
-        .publish(Event::LinkerStatusChanged { user_id: linker.0, status: profile.status.clone() })
+        .publish(Event::LinkerStatusChanged {
+            user_id: linker.0,
+            status: profile.status.clone(),
+        })
         .await;
     let l = user_lang(&user);
-    notify_status(state, &user, &l.t("linker-role-name"), &profile.status, &reason_kept);
+    notify_status(
+        state,
+        &user,
+        &l.t("linker-role-name"),
+        &profile.status,
+        &reason_kept,
+    );
     Ok(profile)
 }

@@ -69,8 +69,14 @@ pub async fn list_organizations_admin(
     q: web::Query<StatusFilter>,
 ) -> Result<HttpResponse, AppError> {
     let status = status_filter(&q)?;
-    let list = state.db.run(move |conn| Ok(orgs::list_organizations(conn, status)?)).await?;
-    let views: Vec<OrganizationView> = list.into_iter().map(super::organizations::public_view).collect();
+    let list = state
+        .db
+        .run(move |conn| Ok(orgs::list_organizations(conn, status)?))
+        .await?;
+    let views: Vec<OrganizationView> = list
+        .into_iter()
+        .map(super::organizations::public_view)
+        .collect();
     Ok(HttpResponse::Ok().json(views))
 }
 
@@ -94,9 +100,16 @@ pub async fn decide_organization(
 /// Linkers by status, for accreditation.
 #[utoipa::path(get, path = "/api/v1/admin/linkers", tag = "admin", params(StatusFilter),
     responses((status = 200, body = Vec<LinkerView>), (status = 403, body = super::ErrorBody)))]
-pub async fn list_linkers(state: web::Data<AppState>, _admin: Admin, q: web::Query<StatusFilter>) -> Result<HttpResponse, AppError> {
+pub async fn list_linkers(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    q: web::Query<StatusFilter>,
+) -> Result<HttpResponse, AppError> {
     let status = status_filter(&q)?;
-    let rows = state.db.run(move |conn| Ok(accounts::list_linkers(conn, status)?)).await?;
+    let rows = state
+        .db
+        .run(move |conn| Ok(accounts::list_linkers(conn, status)?))
+        .await?;
     let views: Vec<LinkerView> = rows
         .into_iter()
         .map(|(p, u)| LinkerView {
@@ -147,19 +160,36 @@ pub async fn suspend_user(
     path: web::Path<i64>,
     body: web::Json<SuspensionRequest>,
 ) -> Result<HttpResponse, AppError> {
-    let reason = crate::domain::validation::optional_text(&body.reason, 1000).map_err(|m| AppError::field("reason", m))?;
+    let reason = crate::domain::validation::optional_text(&body.reason, 1000)
+        .map_err(|m| AppError::field("reason", m))?;
     if body.suspended && reason.is_empty() {
         return Err(AppError::field("reason", "err-reason-required"));
     }
-    flows::set_user_suspended(&state, &admin.0, UserId(path.into_inner()), body.suspended, &reason).await?;
+    flows::set_user_suspended(
+        &state,
+        &admin.0,
+        UserId(path.into_inner()),
+        body.suspended,
+        &reason,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
 /// Registers the routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin/organizations", web::get().to(list_organizations_admin))
-        .route("/admin/organizations/{id}/decision", web::post().to(decide_organization))
-        .route("/admin/linkers", web::get().to(list_linkers))
-        .route("/admin/linkers/{user_id}/decision", web::post().to(decide_linker))
-        .route("/admin/users/{id}/suspension", web::post().to(suspend_user));
+    cfg.route(
+        "/admin/organizations",
+        web::get().to(list_organizations_admin),
+    )
+    .route(
+        "/admin/organizations/{id}/decision",
+        web::post().to(decide_organization),
+    )
+    .route("/admin/linkers", web::get().to(list_linkers))
+    .route(
+        "/admin/linkers/{user_id}/decision",
+        web::post().to(decide_linker),
+    )
+    .route("/admin/users/{id}/suspension", web::post().to(suspend_user));
 }

@@ -48,7 +48,9 @@ pub struct ResetRequest {
 }
 
 fn msg(lang: Lang, key: &str) -> Message {
-    Message { message: lang.t(key) }
+    Message {
+        message: lang.t(key),
+    }
 }
 
 /// Creates an account and mails a verification link. The answer is the same whether or not
@@ -64,7 +66,11 @@ pub async fn signup(
     let b = body.into_inner();
     flows::signup(
         &state,
-        SignupInput { email: b.email, password: SecretString::from(b.password), display_name: b.display_name },
+        SignupInput {
+            email: b.email,
+            password: SecretString::from(b.password),
+            display_name: b.display_name,
+        },
         &client_ip(&req),
         lang,
     )
@@ -75,7 +81,11 @@ pub async fn signup(
 /// Confirms the e-mail address with the token from the verification mail (single use).
 #[utoipa::path(post, path = "/api/v1/auth/verify", tag = "auth", request_body = TokenRequest,
     responses((status = 200, body = Message), (status = 400, body = super::ErrorBody)))]
-pub async fn verify(state: web::Data<AppState>, lang: Lang, body: web::Json<TokenRequest>) -> Result<HttpResponse, AppError> {
+pub async fn verify(
+    state: web::Data<AppState>,
+    lang: Lang,
+    body: web::Json<TokenRequest>,
+) -> Result<HttpResponse, AppError> {
     flows::verify_email(&state, &body.token).await?;
     Ok(HttpResponse::Ok().json(msg(lang, "verify-done")))
 }
@@ -97,21 +107,41 @@ pub async fn resend_verification(
 #[utoipa::path(post, path = "/api/v1/auth/signin", tag = "auth", request_body = SigninRequest,
     responses((status = 200, body = super::me::MeResponse), (status = 401, body = super::ErrorBody),
         (status = 403, body = super::ErrorBody), (status = 429, body = super::ErrorBody)))]
-pub async fn signin(state: web::Data<AppState>, req: HttpRequest, body: web::Json<SigninRequest>) -> Result<HttpResponse, AppError> {
+pub async fn signin(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<SigninRequest>,
+) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
-    let (user, token) = flows::signin(&state, &b.email, SecretString::from(b.password), &client_ip(&req), &user_agent(&req)).await?;
+    let (user, token) = flows::signin(
+        &state,
+        &b.email,
+        SecretString::from(b.password),
+        &client_ip(&req),
+        &user_agent(&req),
+    )
+    .await?;
     let me = super::me::load_me(&state, &user).await?;
     Ok(HttpResponse::Ok()
         .cookie(site_cookie(&state, state.session_cookie(), token))
-        .cookie(site_cookie(&state, crate::web::LANG_COOKIE, user.locale.clone()))
+        .cookie(site_cookie(
+            &state,
+            crate::web::LANG_COOKIE,
+            user.locale.clone(),
+        ))
         .json(me))
 }
 
 /// Signs out: ends every session of this user.
 #[utoipa::path(post, path = "/api/v1/auth/signout", tag = "auth", responses((status = 204), (status = 401, body = super::ErrorBody)))]
-pub async fn signout(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn signout(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     flows::end_all_sessions(&state, user.id()).await?;
-    Ok(HttpResponse::NoContent().cookie(removal_cookie(&state, state.session_cookie())).finish())
+    Ok(HttpResponse::NoContent()
+        .cookie(removal_cookie(&state, state.session_cookie()))
+        .finish())
 }
 
 /// Mails a password reset link if the address has an account (same answer either way).
@@ -130,7 +160,11 @@ pub async fn request_reset(
 /// Sets a new password with the token from the reset mail; ends every session.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = ResetRequest,
     responses((status = 200, body = Message), (status = 400, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-pub async fn confirm_reset(state: web::Data<AppState>, lang: Lang, body: web::Json<ResetRequest>) -> Result<HttpResponse, AppError> {
+pub async fn confirm_reset(
+    state: web::Data<AppState>,
+    lang: Lang,
+    body: web::Json<ResetRequest>,
+) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
     flows::reset_password(&state, &b.token, SecretString::from(b.password)).await?;
     Ok(HttpResponse::Ok().json(msg(lang, "reset-done")))
@@ -140,9 +174,15 @@ pub async fn confirm_reset(state: web::Data<AppState>, lang: Lang, body: web::Js
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/auth/signup", web::post().to(signup))
         .route("/auth/verify", web::post().to(verify))
-        .route("/auth/verification-mail", web::post().to(resend_verification))
+        .route(
+            "/auth/verification-mail",
+            web::post().to(resend_verification),
+        )
         .route("/auth/signin", web::post().to(signin))
         .route("/auth/signout", web::post().to(signout))
         .route("/auth/password-reset", web::post().to(request_reset))
-        .route("/auth/password-reset/confirm", web::post().to(confirm_reset));
+        .route(
+            "/auth/password-reset/confirm",
+            web::post().to(confirm_reset),
+        );
 }

@@ -7,8 +7,8 @@ use crate::db::SessionId;
 use crate::domain::validation::display_name;
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::Lang;
-use crate::state::AppState;
 use crate::services::organizations as org_service;
+use crate::state::AppState;
 use crate::web::{site_cookie, user_agent, LANG_COOKIE};
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -92,7 +92,12 @@ pub async fn load_me(state: &AppState, user: &User) -> Result<MeResponse, AppErr
     let uid = user.uid();
     let (linker, memberships) = state
         .db
-        .run(move |conn| Ok((accounts::find_linker(conn, uid)?, orgs::memberships(conn, uid)?)))
+        .run(move |conn| {
+            Ok((
+                accounts::find_linker(conn, uid)?,
+                orgs::memberships(conn, uid)?,
+            ))
+        })
         .await?;
     Ok(MeResponse {
         id: user.id,
@@ -104,21 +109,33 @@ pub async fn load_me(state: &AppState, user: &User) -> Result<MeResponse, AppErr
         linker_status: linker.map(|l| l.status),
         organizations: memberships
             .into_iter()
-            .map(|(o, role)| Membership { id: o.id, name: o.name, role, status: o.status })
+            .map(|(o, role)| Membership {
+                id: o.id,
+                name: o.name,
+                role,
+                status: o.status,
+            })
             .collect(),
     })
 }
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/v1/me", tag = "me", responses((status = 200, body = MeResponse), (status = 401, body = super::ErrorBody)))]
-pub async fn get_me(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn get_me(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(load_me(&state, &user.user).await?))
 }
 
 /// Changes the display name or the language.
 #[utoipa::path(patch, path = "/api/v1/me", tag = "me", request_body = UpdateMe,
     responses((status = 200, body = MeResponse), (status = 422, body = super::ErrorBody)))]
-pub async fn update_me(state: web::Data<AppState>, user: CurrentUser, body: web::Json<UpdateMe>) -> Result<HttpResponse, AppError> {
+pub async fn update_me(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Json<UpdateMe>,
+) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
     let mut errors = FieldErrors::new();
     let name = match b.display_name.as_deref().map(display_name) {
@@ -156,20 +173,31 @@ pub async fn update_me(state: web::Data<AppState>, user: CurrentUser, body: web:
         })
         .await?;
     let me = load_me(&state, &updated).await?;
-    Ok(HttpResponse::Ok().cookie(site_cookie(&state, LANG_COOKIE, updated.locale.clone())).json(me))
+    Ok(HttpResponse::Ok()
+        .cookie(site_cookie(&state, LANG_COOKIE, updated.locale.clone()))
+        .json(me))
 }
 
 /// The user's sessions (browsers and devices signed in).
 #[utoipa::path(get, path = "/api/v1/me/sessions", tag = "me", responses((status = 200, body = Vec<SessionView>)))]
-pub async fn list_sessions(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+pub async fn list_sessions(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(session_views(&state, &user).await?))
 }
 
 /// The sessions as shown to their owner.
-pub async fn session_views(state: &AppState, user: &CurrentUser) -> Result<Vec<SessionView>, AppError> {
+pub async fn session_views(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<Vec<SessionView>, AppError> {
     let uid = user.id();
     let current = user.session.id;
-    let rows = state.db.run(move |conn| Ok(accounts::list_sessions(conn, uid)?)).await?;
+    let rows = state
+        .db
+        .run(move |conn| Ok(accounts::list_sessions(conn, uid)?))
+        .await?;
     Ok(rows
         .into_iter()
         .map(|s| SessionView {
@@ -186,8 +214,15 @@ pub async fn session_views(state: &AppState, user: &CurrentUser) -> Result<Vec<S
 /// Ends one of the user's sessions (404 if it is not theirs).
 #[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "me", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = super::ErrorBody)))]
-pub async fn end_session(state: web::Data<AppState>, user: CurrentUser, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let n = state.sessions.end(user.id(), Some(SessionId(path.into_inner())), None).await?;
+pub async fn end_session(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let n = state
+        .sessions
+        .end(user.id(), Some(SessionId(path.into_inner())), None)
+        .await?;
     if n == 0 {
         return Err(AppError::NotFound);
     }
@@ -196,8 +231,14 @@ pub async fn end_session(state: web::Data<AppState>, user: CurrentUser, path: we
 
 /// Ends every session but this one.
 #[utoipa::path(post, path = "/api/v1/me/sessions/end-others", tag = "me", responses((status = 204)))]
-pub async fn end_other_sessions(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
-    state.sessions.end(user.id(), None, Some(user.session_id())).await?;
+pub async fn end_other_sessions(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    state
+        .sessions
+        .end(user.id(), None, Some(user.session_id()))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -222,15 +263,23 @@ pub async fn change_password(
     .await?;
     Ok(HttpResponse::Ok()
         .cookie(site_cookie(&state, state.session_cookie(), token))
-        .json(super::Message { message: lang.t("password-changed") }))
+        .json(super::Message {
+            message: lang.t("password-changed"),
+        }))
 }
 
 /// Asks the city's welfare office to accredit the user as a linker.
 #[utoipa::path(post, path = "/api/v1/me/linker-request", tag = "me", request_body = LinkerRequest,
     responses((status = 201, body = LinkerStatus), (status = 409, body = super::ErrorBody)))]
-pub async fn request_linker(state: web::Data<AppState>, user: CurrentUser, body: web::Json<LinkerRequest>) -> Result<HttpResponse, AppError> {
+pub async fn request_linker(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: web::Json<LinkerRequest>,
+) -> Result<HttpResponse, AppError> {
     org_service::request_linker(&state, &user, &body.motivation).await?;
-    Ok(HttpResponse::Created().json(LinkerStatus { status: "pending".into() }))
+    Ok(HttpResponse::Created().json(LinkerStatus {
+        status: "pending".into(),
+    }))
 }
 
 /// Registers the routes.
@@ -238,9 +287,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/me", web::get().to(get_me))
         .route("/me", web::patch().to(update_me))
         .route("/me/sessions", web::get().to(list_sessions))
-        .route("/me/sessions/end-others", web::post().to(end_other_sessions))
+        .route(
+            "/me/sessions/end-others",
+            web::post().to(end_other_sessions),
+        )
         .route("/me/sessions/{id}", web::delete().to(end_session))
         .route("/me/password", web::post().to(change_password))
         .route("/me/linker-request", web::post().to(request_linker));
 }
-

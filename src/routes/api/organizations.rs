@@ -111,12 +111,21 @@ pub fn detail_view(d: OrgDetail) -> OrganizationView {
     v.members = d
         .members
         .into_iter()
-        .map(|(user_id, display_name, _, role)| MemberView { user_id, display_name, role })
+        .map(|(user_id, display_name, _, role)| MemberView {
+            user_id,
+            display_name,
+            role,
+        })
         .collect();
     v.decisions = d
         .decisions
         .into_iter()
-        .map(|(dec, by)| DecisionView { decision: dec.decision, reason: dec.reason, decided_by: by, decided_at: utc(dec.decided_at) })
+        .map(|(dec, by)| DecisionView {
+            decision: dec.decision,
+            reason: dec.reason,
+            decided_by: by,
+            decided_at: utc(dec.decided_at),
+        })
         .collect();
     v
 }
@@ -151,14 +160,22 @@ pub async fn create_organization(
 /// Accredited organizations.
 #[utoipa::path(get, path = "/api/v1/organizations", tag = "organizations", responses((status = 200, body = Vec<OrganizationView>)))]
 pub async fn list_organizations(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let list: Vec<OrganizationView> = svc::list_public(&state).await?.into_iter().map(public_view).collect();
+    let list: Vec<OrganizationView> = svc::list_public(&state)
+        .await?
+        .into_iter()
+        .map(public_view)
+        .collect();
     Ok(HttpResponse::Ok().json(list))
 }
 
 /// One organization: public when accredited; members and admins see it in any state.
 #[utoipa::path(get, path = "/api/v1/organizations/{id}", tag = "organizations", params(("id" = i64, Path)),
     responses((status = 200, body = OrganizationView), (status = 404, body = super::ErrorBody)))]
-pub async fn get_organization(state: web::Data<AppState>, user: MaybeUser, path: web::Path<i64>) -> Result<HttpResponse, AppError> {
+pub async fn get_organization(
+    state: web::Data<AppState>,
+    user: MaybeUser,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
     let d = svc::detail(&state, user.0.as_ref(), OrganizationId(path.into_inner())).await?;
     Ok(HttpResponse::Ok().json(detail_view(d)))
 }
@@ -174,8 +191,16 @@ pub async fn invite_member(
     path: web::Path<i64>,
     body: web::Json<InvitationRequest>,
 ) -> Result<HttpResponse, AppError> {
-    svc::invite(&state, &user, OrganizationId(path.into_inner()), &body.email).await?;
-    Ok(HttpResponse::Created().json(super::Message { message: lang.t("invite-sent") }))
+    svc::invite(
+        &state,
+        &user,
+        OrganizationId(path.into_inner()),
+        &body.email,
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(super::Message {
+        message: lang.t("invite-sent"),
+    }))
 }
 
 /// Accepts an invitation (the signed-in user's e-mail must be the invited one).
@@ -196,6 +221,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/organizations", web::post().to(create_organization))
         .route("/organizations", web::get().to(list_organizations))
         .route("/organizations/{id}", web::get().to(get_organization))
-        .route("/organizations/{id}/invitations", web::post().to(invite_member))
+        .route(
+            "/organizations/{id}/invitations",
+            web::post().to(invite_member),
+        )
         .route("/invitations/accept", web::post().to(accept_invitation));
 }

@@ -46,7 +46,14 @@ async fn build(
 ) -> Result<AccountPage, AppError> {
     let me = load_me(state, &user.user).await?;
     let sessions = session_views(state, user).await?;
-    Ok(AccountPage { p: p.titled("account-title"), me, sessions, password_errors, linker_errors, notice })
+    Ok(AccountPage {
+        p: p.titled("account-title"),
+        me,
+        sessions,
+        password_errors,
+        linker_errors,
+        notice,
+    })
 }
 
 async fn show_account(
@@ -61,7 +68,17 @@ async fn show_account(
         "linker" => Some(p.t("linker-requested")),
         _ => None,
     });
-    page(&build(&state, p, &user, FormErrors::new(), FormErrors::new(), notice).await?)
+    page(
+        &build(
+            &state,
+            p,
+            &user,
+            FormErrors::new(),
+            FormErrors::new(),
+            notice,
+        )
+        .await?,
+    )
 }
 
 #[derive(Deserialize)]
@@ -97,7 +114,10 @@ async fn change_password(
         }
         Err(e) => {
             let errors = form_errors(e, p.lang)?;
-            page_with_status(&build(&state, p, &user, errors, FormErrors::new(), None).await?, StatusCode::UNPROCESSABLE_ENTITY)
+            page_with_status(
+                &build(&state, p, &user, errors, FormErrors::new(), None).await?,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
     }
 }
@@ -108,7 +128,10 @@ async fn end_session(
     path: web::Path<i64>,
     _form: CsrfForm<serde::de::IgnoredAny>,
 ) -> Result<HttpResponse, AppError> {
-    let n = state.sessions.end(user.id(), Some(SessionId(path.into_inner())), None).await?;
+    let n = state
+        .sessions
+        .end(user.id(), Some(SessionId(path.into_inner())), None)
+        .await?;
     if n == 0 {
         return Err(AppError::NotFound);
     }
@@ -120,7 +143,10 @@ async fn end_other_sessions(
     user: CurrentUser,
     _form: CsrfForm<serde::de::IgnoredAny>,
 ) -> Result<HttpResponse, AppError> {
-    state.sessions.end(user.id(), None, Some(user.session_id())).await?;
+    state
+        .sessions
+        .end(user.id(), None, Some(user.session_id()))
+        .await?;
     Ok(see_other("/account?done=sessions"))
 }
 
@@ -140,7 +166,10 @@ async fn request_linker(
         Ok(()) => Ok(see_other("/account?done=linker")),
         Err(e) => {
             let errors = form_errors(e, p.lang)?;
-            page_with_status(&build(&state, p, &user, FormErrors::new(), errors, None).await?, StatusCode::UNPROCESSABLE_ENTITY)
+            page_with_status(
+                &build(&state, p, &user, FormErrors::new(), errors, None).await?,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
     }
 }
@@ -149,7 +178,10 @@ async fn request_linker(
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/account", web::get().to(show_account))
         .route("/account/password", web::post().to(change_password))
-        .route("/account/sessions/end-others", web::post().to(end_other_sessions))
+        .route(
+            "/account/sessions/end-others",
+            web::post().to(end_other_sessions),
+        )
         .route("/account/sessions/{id}/end", web::post().to(end_session))
         .route("/account/linker", web::post().to(request_linker));
 }

@@ -29,19 +29,35 @@ struct DoneQuery {
     done: Option<String>,
 }
 
-async fn show(state: web::Data<AppState>, p: PageCtx, _admin: Admin, q: web::Query<DoneQuery>) -> Result<HttpResponse, AppError> {
+async fn show(
+    state: web::Data<AppState>,
+    p: PageCtx,
+    _admin: Admin,
+    q: web::Query<DoneQuery>,
+) -> Result<HttpResponse, AppError> {
     let (pending_orgs, active_orgs, pending_linkers, active_linkers) = state
         .db
         .run(|conn| {
             let all = orgs::list_organizations(conn, None)?;
-            let (pending, others): (Vec<_>, Vec<_>) = all.into_iter().partition(|o| o.status == Status::Pending.as_str());
+            let (pending, others): (Vec<_>, Vec<_>) = all
+                .into_iter()
+                .partition(|o| o.status == Status::Pending.as_str());
             let linkers = accounts::list_linkers(conn, None)?;
-            let (pl, al): (Vec<_>, Vec<_>) = linkers.into_iter().partition(|(l, _)| l.status == Status::Pending.as_str());
+            let (pl, al): (Vec<_>, Vec<_>) = linkers
+                .into_iter()
+                .partition(|(l, _)| l.status == Status::Pending.as_str());
             Ok((pending, others, pl, al))
         })
         .await?;
     let notice = q.done.as_deref().map(|_| p.t("decision-saved"));
-    page(&AdminPage { p: p.titled("admin-title"), pending_orgs, active_orgs, pending_linkers, active_linkers, notice })
+    page(&AdminPage {
+        p: p.titled("admin-title"),
+        pending_orgs,
+        active_orgs,
+        pending_linkers,
+        active_linkers,
+        notice,
+    })
 }
 
 #[derive(Deserialize)]
@@ -59,7 +75,14 @@ async fn decide_org(
     form: CsrfForm<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
     let f = form.0;
-    svc::decide_organization(&state, &admin.0, OrganizationId(path.into_inner()), &f.decision, &f.reason).await?;
+    svc::decide_organization(
+        &state,
+        &admin.0,
+        OrganizationId(path.into_inner()),
+        &f.decision,
+        &f.reason,
+    )
+    .await?;
     Ok(see_other("/admin?done=1"))
 }
 
@@ -70,13 +93,26 @@ async fn decide_linker(
     form: CsrfForm<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
     let f = form.0;
-    svc::decide_linker(&state, &admin.0, UserId(path.into_inner()), &f.decision, &f.reason).await?;
+    svc::decide_linker(
+        &state,
+        &admin.0,
+        UserId(path.into_inner()),
+        &f.decision,
+        &f.reason,
+    )
+    .await?;
     Ok(see_other("/admin?done=1"))
 }
 
 /// Registers the routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(show))
-        .route("/admin/organizations/{id}/decision", web::post().to(decide_org))
-        .route("/admin/linkers/{user_id}/decision", web::post().to(decide_linker));
+        .route(
+            "/admin/organizations/{id}/decision",
+            web::post().to(decide_org),
+        )
+        .route(
+            "/admin/linkers/{user_id}/decision",
+            web::post().to(decide_linker),
+        );
 }

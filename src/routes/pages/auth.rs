@@ -6,8 +6,8 @@ use crate::auth::MaybeUser;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::{
-    client_ip, page, page_with_status, removal_cookie, safe_next, see_other, site_cookie, user_agent,
-    CsrfForm, PageCtx, LANG_COOKIE,
+    client_ip, page, page_with_status, removal_cookie, safe_next, see_other, site_cookie,
+    user_agent, CsrfForm, PageCtx, LANG_COOKIE,
 };
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -70,14 +70,24 @@ fn message(p: PageCtx, title: &str, body: &str, link: Option<(&str, &str)>) -> M
     let link = link.map(|(href, label)| (href.to_string(), p.t(label)));
     let mut p = p;
     p.title = heading.clone();
-    MessagePage { p, heading, body, link }
+    MessagePage {
+        p,
+        heading,
+        body,
+        link,
+    }
 }
 
 async fn show_signup(p: PageCtx, user: MaybeUser) -> Result<HttpResponse, AppError> {
     if user.0.is_some() {
         return Ok(see_other("/account"));
     }
-    page(&SignupPage { p: p.titled("signup-title"), email: String::new(), display_name: String::new(), errors: FormErrors::new() })
+    page(&SignupPage {
+        p: p.titled("signup-title"),
+        email: String::new(),
+        display_name: String::new(),
+        errors: FormErrors::new(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -107,7 +117,12 @@ async fn submit_signup(
         Err(e) => {
             let errors = form_errors(e, p.lang)?;
             page_with_status(
-                &SignupPage { p: p.titled("signup-title"), email: f.email, display_name: f.display_name, errors },
+                &SignupPage {
+                    p: p.titled("signup-title"),
+                    email: f.email,
+                    display_name: f.display_name,
+                    errors,
+                },
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }
@@ -148,7 +163,10 @@ struct TokenForm {
     password: String,
 }
 
-async fn submit_verify(state: web::Data<AppState>, form: CsrfForm<TokenForm>) -> Result<HttpResponse, AppError> {
+async fn submit_verify(
+    state: web::Data<AppState>,
+    form: CsrfForm<TokenForm>,
+) -> Result<HttpResponse, AppError> {
     flows::verify_email(&state, &form.0.token).await?;
     Ok(see_other("/signin?verified=1"))
 }
@@ -160,7 +178,11 @@ struct SigninQuery {
     reset: Option<String>,
 }
 
-async fn show_signin(p: PageCtx, user: MaybeUser, q: web::Query<SigninQuery>) -> Result<HttpResponse, AppError> {
+async fn show_signin(
+    p: PageCtx,
+    user: MaybeUser,
+    q: web::Query<SigninQuery>,
+) -> Result<HttpResponse, AppError> {
     let next = safe_next(q.next.as_deref());
     if user.0.is_some() {
         return Ok(see_other(if next == "/" { "/account" } else { &next }));
@@ -172,7 +194,13 @@ async fn show_signin(p: PageCtx, user: MaybeUser, q: web::Query<SigninQuery>) ->
     } else {
         None
     };
-    page(&SigninPage { p: p.titled("signin-title"), email: String::new(), next, notice, error: None })
+    page(&SigninPage {
+        p: p.titled("signin-title"),
+        email: String::new(),
+        next,
+        notice,
+        error: None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -192,12 +220,26 @@ async fn submit_signin(
 ) -> Result<HttpResponse, AppError> {
     let f = form.0;
     let next = safe_next(f.next.as_deref());
-    match flows::signin(&state, &f.email, SecretString::from(f.password), &client_ip(&req), &user_agent(&req)).await {
+    match flows::signin(
+        &state,
+        &f.email,
+        SecretString::from(f.password),
+        &client_ip(&req),
+        &user_agent(&req),
+    )
+    .await
+    {
         Ok((user, token)) => {
-            let target = if next == "/" { "/account".to_string() } else { next };
+            let target = if next == "/" {
+                "/account".to_string()
+            } else {
+                next
+            };
             let mut res = see_other(&target);
             res.add_cookie(&site_cookie(&state, state.session_cookie(), token))
-                .and_then(|_| res.add_cookie(&site_cookie(&state, LANG_COOKIE, user.locale.clone())))
+                .and_then(|_| {
+                    res.add_cookie(&site_cookie(&state, LANG_COOKIE, user.locale.clone()))
+                })
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;
             Ok(res)
         }
@@ -205,7 +247,13 @@ async fn submit_signin(
             let info = e.info();
             let error = Some(p.t(info.message_id));
             page_with_status(
-                &SigninPage { p: p.titled("signin-title"), email: f.email, next, notice: None, error },
+                &SigninPage {
+                    p: p.titled("signin-title"),
+                    email: f.email,
+                    next,
+                    notice: None,
+                    error,
+                },
                 info.status,
             )
         }
@@ -228,7 +276,11 @@ async fn submit_signout(
 }
 
 async fn show_forgot(p: PageCtx) -> Result<HttpResponse, AppError> {
-    page(&ForgotPage { p: p.titled("forgot-title"), email: String::new(), errors: FormErrors::new() })
+    page(&ForgotPage {
+        p: p.titled("forgot-title"),
+        email: String::new(),
+        errors: FormErrors::new(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -248,20 +300,41 @@ async fn submit_forgot(
         Ok(()) => Ok(see_other("/forgot/sent")),
         Err(e) => {
             let errors = form_errors(e, p.lang)?;
-            page_with_status(&ForgotPage { p: p.titled("forgot-title"), email: f.email, errors }, StatusCode::UNPROCESSABLE_ENTITY)
+            page_with_status(
+                &ForgotPage {
+                    p: p.titled("forgot-title"),
+                    email: f.email,
+                    errors,
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
     }
 }
 
 async fn forgot_sent(p: PageCtx) -> Result<HttpResponse, AppError> {
-    page(&message(p, "forgot-sent-title", "reset-sent", Some(("/signin", "signin-title"))))
+    page(&message(
+        p,
+        "forgot-sent-title",
+        "reset-sent",
+        Some(("/signin", "signin-title")),
+    ))
 }
 
-async fn show_reset(state: web::Data<AppState>, p: PageCtx, q: web::Query<TokenQuery>) -> Result<HttpResponse, AppError> {
+async fn show_reset(
+    state: web::Data<AppState>,
+    p: PageCtx,
+    q: web::Query<TokenQuery>,
+) -> Result<HttpResponse, AppError> {
     let token = q.into_inner().token;
     if !flows::reset_link_is_valid(&state, &token).await? {
         return page_with_status(
-            &message(p, "link-invalid-title", "err-link-invalid", Some(("/forgot", "forgot-title"))),
+            &message(
+                p,
+                "link-invalid-title",
+                "err-link-invalid",
+                Some(("/forgot", "forgot-title")),
+            ),
             StatusCode::BAD_REQUEST,
         );
     }
@@ -272,10 +345,23 @@ fn reset_page(p: PageCtx, token: String, errors: FormErrors) -> TokenFormPage {
     let heading = p.t("reset-title");
     let intro = p.t("reset-intro");
     let button = p.t("reset-button");
-    TokenFormPage { p: p.titled("reset-title"), heading, intro, action: "/reset", token, button, with_password: true, errors }
+    TokenFormPage {
+        p: p.titled("reset-title"),
+        heading,
+        intro,
+        action: "/reset",
+        token,
+        button,
+        with_password: true,
+        errors,
+    }
 }
 
-async fn submit_reset(state: web::Data<AppState>, p: PageCtx, form: CsrfForm<TokenForm>) -> Result<HttpResponse, AppError> {
+async fn submit_reset(
+    state: web::Data<AppState>,
+    p: PageCtx,
+    form: CsrfForm<TokenForm>,
+) -> Result<HttpResponse, AppError> {
     let f = form.0;
     match flows::reset_password(&state, &f.token, SecretString::from(f.password)).await {
         Ok(()) => {
@@ -286,7 +372,10 @@ async fn submit_reset(state: web::Data<AppState>, p: PageCtx, form: CsrfForm<Tok
         }
         Err(e) => {
             let errors = form_errors(e, p.lang)?;
-            page_with_status(&reset_page(p, f.token, errors), StatusCode::UNPROCESSABLE_ENTITY)
+            page_with_status(
+                &reset_page(p, f.token, errors),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
     }
 }

@@ -17,7 +17,9 @@ struct HomePage {
 }
 
 async fn show_home(p: PageCtx) -> Result<HttpResponse, AppError> {
-    page(&HomePage { p: p.titled("home-title") })
+    page(&HomePage {
+        p: p.titled("home-title"),
+    })
 }
 
 #[derive(Deserialize)]

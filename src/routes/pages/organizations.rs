@@ -77,17 +77,28 @@ struct OrgFormValues {
 }
 
 fn kinds(p: &PageCtx) -> Vec<(&'static str, String)> {
-    KINDS.iter().map(|k| (*k, p.t(&format!("org-kind-{k}")))).collect()
+    KINDS
+        .iter()
+        .map(|k| (*k, p.t(&format!("org-kind-{k}"))))
+        .collect()
 }
 
 async fn list(state: web::Data<AppState>, p: PageCtx) -> Result<HttpResponse, AppError> {
     let orgs = svc::list_public(&state).await?;
-    page(&ListPage { p: p.titled("orgs-title"), orgs })
+    page(&ListPage {
+        p: p.titled("orgs-title"),
+        orgs,
+    })
 }
 
 async fn show_new(p: PageCtx, _user: CurrentUser) -> Result<HttpResponse, AppError> {
     let kinds = kinds(&p);
-    page(&NewPage { p: p.titled("org-new-title"), f: OrgFormValues::default(), kinds, errors: FormErrors::new() })
+    page(&NewPage {
+        p: p.titled("org-new-title"),
+        f: OrgFormValues::default(),
+        kinds,
+        errors: FormErrors::new(),
+    })
 }
 
 async fn create(
@@ -113,7 +124,15 @@ async fn create(
         Err(e) => {
             let errors = form_errors(e, p.lang)?;
             let kinds = kinds(&p);
-            page_with_status(&NewPage { p: p.titled("org-new-title"), f, kinds, errors }, StatusCode::UNPROCESSABLE_ENTITY)
+            page_with_status(
+                &NewPage {
+                    p: p.titled("org-new-title"),
+                    f,
+                    kinds,
+                    errors,
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
         }
     }
 }
@@ -140,7 +159,13 @@ async fn show(
     let is_admin = user.0.as_ref().is_some_and(|u| u.user.is_admin);
     let mut p = p;
     p.title = d.org.name.clone();
-    page(&ShowPage { p, od: d, is_admin, notice, invite_errors: FormErrors::new() })
+    page(&ShowPage {
+        p,
+        od: d,
+        is_admin,
+        notice,
+        invite_errors: FormErrors::new(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -165,7 +190,13 @@ async fn invite(
             let mut p = p;
             p.title = d.org.name.clone();
             page_with_status(
-                &ShowPage { p, od: d, is_admin: user.user.is_admin, notice: None, invite_errors },
+                &ShowPage {
+                    p,
+                    od: d,
+                    is_admin: user.user.is_admin,
+                    notice: None,
+                    invite_errors,
+                },
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
         }
@@ -178,8 +209,15 @@ struct TokenQuery {
     token: String,
 }
 
-async fn show_accept(p: PageCtx, _user: CurrentUser, q: web::Query<TokenQuery>) -> Result<HttpResponse, AppError> {
-    page(&AcceptPage { p: p.titled("invite-accept-title"), token: q.into_inner().token })
+async fn show_accept(
+    p: PageCtx,
+    _user: CurrentUser,
+    q: web::Query<TokenQuery>,
+) -> Result<HttpResponse, AppError> {
+    page(&AcceptPage {
+        p: p.titled("invite-accept-title"),
+        token: q.into_inner().token,
+    })
 }
 
 async fn accept(
