@@ -146,3 +146,76 @@ mod tests {
         assert!(missing.is_empty(), "missing in it: {missing:?}");
     }
 }
+
+#[cfg(test)]
+mod coverage {
+    use super::*;
+
+    fn files(dir: &std::path::Path, ext: &str, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                files(&p, ext, out);
+            } else if p.extension().is_some_and(|e| e == ext) {
+                out.push(p);
+            }
+        }
+    }
+
+    fn keys(ftl: &str) -> std::collections::BTreeSet<String> {
+        ftl.lines()
+            .filter(|l| !l.starts_with([' ', '#', '.']) && l.contains(" ="))
+            .filter_map(|l| l.split(" =").next().map(|k| k.trim().to_string()))
+            .collect()
+    }
+
+    /// Every literal message id used in code and templates exists in every language: the ids
+    /// passed to `t(…)`, `ta(…)`, `titled(…)`, and every "err-…" id.
+    #[test]
+    fn every_message_used_in_code_and_templates_exists() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut paths = Vec::new();
+        files(&root.join("src"), "rs", &mut paths);
+        files(&root.join("web/templates"), "html", &mut paths);
+        let langs: Vec<(&str, std::collections::BTreeSet<String>)> = SUPPORTED
+            .iter()
+            .map(|code| {
+                let ftl =
+                    std::fs::read_to_string(root.join(format!("web/locales/{code}/main.ftl")))
+                        .unwrap_or_default();
+                (*code, keys(&ftl))
+            })
+            .collect();
+        let mut missing = Vec::new();
+        let mut checked = 0;
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for (i, _) in text.match_indices('"') {
+                let before = &text[..i];
+                let rest = &text[i + 1..];
+                let Some(end) = rest.find('"') else { continue };
+                let id = &rest[..end];
+                let well_formed = id.len() > 3
+                    && id.contains('-')
+                    && !id.ends_with('-')
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                let called = [".t(", ".ta(", ".titled(", "message(p, "]
+                    .iter()
+                    .any(|c| before.ends_with(c));
+                if !well_formed || !(called || id.starts_with("err-")) {
+                    continue;
+                }
+                checked += 1;
+                for (code, keys) in &langs {
+                    if !keys.contains(id) {
+                        missing.push(format!("{id} ({code}) used in {}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "the scan found only {checked} message ids");
+        assert!(missing.is_empty(), "missing messages: {missing:#?}");
+    }
+}

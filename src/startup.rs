@@ -95,6 +95,7 @@ impl Application {
                 .unwrap_or(2),
             n => n,
         };
+        crate::jobs::spawn_housekeeping(state.clone());
         let data = web::Data::new(state.clone());
         let server = HttpServer::new(move || {
             App::new()
