@@ -44,8 +44,14 @@ enum Command {
     },
 }
 
-fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+fn main() {
+    if let Err(e) = run(Cli::parse()) {
+        eprintln!("legami: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::load().map_err(|e| anyhow::anyhow!("{e}"))?;
     legami::telemetry::init(&settings.log);
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -1,5 +1,6 @@
 //! The admin page: accreditation queues and decisions.
 
+use super::{form_errors, FormErrors};
 use crate::auth::Admin;
 use crate::db::accounts::{self, LinkerProfile, User};
 use crate::db::orgs::{self, Organization};
@@ -8,7 +9,8 @@ use crate::domain::organizations::Status;
 use crate::error::AppError;
 use crate::services::organizations as svc;
 use crate::state::AppState;
-use crate::web::{page, see_other, CsrfForm, PageCtx};
+use crate::web::{page, page_with_status, see_other, CsrfForm, PageCtx};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -22,6 +24,7 @@ struct AdminPage {
     pending_linkers: Vec<(LinkerProfile, User)>,
     active_linkers: Vec<(LinkerProfile, User)>,
     notice: Option<String>,
+    errors: FormErrors,
 }
 
 #[derive(Deserialize)]
@@ -35,6 +38,16 @@ async fn show(
     _admin: Admin,
     q: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let notice = q.done.as_deref().map(|_| p.t("decision-saved"));
+    page(&build(&state, p, notice, FormErrors::new()).await?)
+}
+
+async fn build(
+    state: &AppState,
+    p: PageCtx,
+    notice: Option<String>,
+    errors: FormErrors,
+) -> Result<AdminPage, AppError> {
     let (pending_orgs, active_orgs, pending_linkers, active_linkers) = state
         .db
         .run(|conn| {
@@ -49,15 +62,33 @@ async fn show(
             Ok((pending, others, pl, al))
         })
         .await?;
-    let notice = q.done.as_deref().map(|_| p.t("decision-saved"));
-    page(&AdminPage {
+    Ok(AdminPage {
         p: p.titled("admin-title"),
         pending_orgs,
         active_orgs,
         pending_linkers,
         active_linkers,
         notice,
+        errors,
     })
+}
+
+/// After a decision: back to the queue, or the page again saying what was wrong.
+async fn after_decision(
+    state: &AppState,
+    p: PageCtx,
+    outcome: Result<(), AppError>,
+) -> Result<HttpResponse, AppError> {
+    match outcome {
+        Ok(()) => Ok(see_other("/admin?done=1")),
+        Err(e) => {
+            let errors = form_errors(e, p.lang)?;
+            page_with_status(
+                &build(state, p, None, errors).await?,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -70,38 +101,42 @@ struct DecisionForm {
 
 async fn decide_org(
     state: web::Data<AppState>,
+    p: PageCtx,
     admin: Admin,
     path: web::Path<i64>,
     form: CsrfForm<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
     let f = form.0;
-    svc::decide_organization(
+    let outcome = svc::decide_organization(
         &state,
         &admin.0,
         OrganizationId(path.into_inner()),
         &f.decision,
         &f.reason,
     )
-    .await?;
-    Ok(see_other("/admin?done=1"))
+    .await
+    .map(|_| ());
+    after_decision(&state, p, outcome).await
 }
 
 async fn decide_linker(
     state: web::Data<AppState>,
+    p: PageCtx,
     admin: Admin,
     path: web::Path<i64>,
     form: CsrfForm<DecisionForm>,
 ) -> Result<HttpResponse, AppError> {
     let f = form.0;
-    svc::decide_linker(
+    let outcome = svc::decide_linker(
         &state,
         &admin.0,
         UserId(path.into_inner()),
         &f.decision,
         &f.reason,
     )
-    .await?;
-    Ok(see_other("/admin?done=1"))
+    .await
+    .map(|_| ());
+    after_decision(&state, p, outcome).await
 }
 
 /// Registers the routes.
