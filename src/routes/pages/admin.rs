@@ -139,9 +139,56 @@ async fn decide_linker(
     after_decision(&state, p, outcome).await
 }
 
+#[derive(Deserialize)]
+struct SuspensionForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Suspends (ending every session at once) or reinstates an account found by e-mail.
+async fn suspend_account(
+    state: web::Data<AppState>,
+    p: PageCtx,
+    admin: Admin,
+    form: CsrfForm<SuspensionForm>,
+) -> Result<HttpResponse, AppError> {
+    let f = form.0;
+    let outcome = async {
+        let suspend = match f.action.as_str() {
+            "suspend" => true,
+            "reinstate" => false,
+            _ => return Err(AppError::field("action", "err-decision-unknown")),
+        };
+        let reason = crate::domain::validation::optional_text(&f.reason, 1000)
+            .map_err(|m| AppError::field("reason", m))?;
+        if suspend && reason.is_empty() {
+            return Err(AppError::field("reason", "err-reason-required"));
+        }
+        let email = crate::domain::validation::Email::parse(&f.email)
+            .map_err(|m| AppError::field("email", m))?;
+        let addr = email.as_str().to_string();
+        let user = state
+            .db
+            .run(move |conn| Ok(accounts::find_user_by_email(conn, &addr)?))
+            .await?
+            .ok_or_else(|| AppError::field("email", "err-no-such-account"))?;
+        crate::auth::flows::set_user_suspended(&state, &admin.0, user.uid(), suspend, &reason).await
+    }
+    .await;
+    after_decision(&state, p, outcome).await
+}
+
 /// Registers the routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(show))
+        .route(
+            "/admin/accounts/suspension",
+            web::post().to(suspend_account),
+        )
         .route(
             "/admin/organizations/{id}/decision",
             web::post().to(decide_org),

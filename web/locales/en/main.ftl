@@ -154,6 +154,12 @@ admin-all-linkers = All linkers
 admin-status = Status
 admin-action = Action
 
+admin-suspend-title = Suspend or reinstate an account
+admin-suspend-intro = A suspension signs the person out of every device at once and stops them from signing in.
+admin-suspend-button = Suspend the account
+admin-reinstate-button = Reinstate the account
+err-no-such-account = No account with this address.
+
 mail-verify-subject = Legami: confirm your e-mail address
 mail-verify-body =
     Hello { $name },

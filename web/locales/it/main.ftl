@@ -154,6 +154,12 @@ admin-all-linkers = Tutti i linker
 admin-status = Stato
 admin-action = Azione
 
+admin-suspend-title = Sospendi o riattiva un account
+admin-suspend-intro = La sospensione scollega subito la persona da tutti i dispositivi e le impedisce di accedere.
+admin-suspend-button = Sospendi l'account
+admin-reinstate-button = Riattiva l'account
+err-no-such-account = Nessun account con questo indirizzo.
+
 mail-verify-subject = Legami: conferma il tuo indirizzo e-mail
 mail-verify-body =
     Ciao { $name },
