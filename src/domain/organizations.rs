@@ -86,7 +86,7 @@ impl Decision {
         match (self, from) {
             (Accredit, Pending | Rejected) => Ok(Accredited),
             (Reject, Pending) => Ok(Rejected),
-            (Suspend, Accredited | Pending) => Ok(Suspended),
+            (Suspend, Accredited) => Ok(Suspended),
             (Reinstate, Suspended) => Ok(Accredited),
             _ => Err("err-decision-not-allowed"),
         }
@@ -240,6 +240,15 @@ mod tests {
             Ok(Status::Accredited)
         );
         assert!(Decision::Reinstate.apply(Status::Pending).is_err());
+        assert!(
+            Decision::Suspend.apply(Status::Pending).is_err(),
+            "pending ones are rejected, not suspended"
+        );
+        assert_eq!(
+            Decision::Accredit.apply(Status::Rejected),
+            Ok(Status::Accredited),
+            "a rejected request can be reconsidered"
+        );
         assert!(Decision::Accredit.apply(Status::Accredited).is_err());
     }
 

@@ -210,8 +210,9 @@ impl Drop for DbGuard {
                         let _ = conn.batch_execute(&format!(
                             "ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true"
                         ));
-                        let _ = conn
-                            .batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+                        let _ = conn.batch_execute(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ));
                     }
                     if let Some((url, prefix)) = redis {
                         let _ = delete_redis_keys(&url, &prefix);
@@ -226,7 +227,9 @@ impl Drop for DbGuard {
 fn delete_redis_keys(url: &str, prefix: &str) -> redis::RedisResult<()> {
     let client = redis::Client::open(url)?;
     let mut conn = client.get_connection_with_timeout(Duration::from_secs(1))?;
-    let keys: Vec<String> = redis::cmd("KEYS").arg(format!("{prefix}*")).query(&mut conn)?;
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}*"))
+        .query(&mut conn)?;
     if !keys.is_empty() {
         redis::cmd("DEL").arg(keys).query::<()>(&mut conn)?;
     }
@@ -290,7 +293,12 @@ fn template_name() -> String {
     files.sort();
     let mut hasher = Sha256::new();
     for f in &files {
-        hasher.update(f.strip_prefix(&root).unwrap_or(f).to_string_lossy().as_bytes());
+        hasher.update(
+            f.strip_prefix(&root)
+                .unwrap_or(f)
+                .to_string_lossy()
+                .as_bytes(),
+        );
         hasher.update(std::fs::read(f).expect("reading a migration file"));
     }
     let hash = hex::encode(hasher.finalize());
@@ -298,8 +306,8 @@ fn template_name() -> String {
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let entries = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()));
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()));
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -320,24 +328,27 @@ fn ensure_template() -> String {
             let mut conn = pg_admin_connection();
             conn.batch_execute("SELECT pg_advisory_lock(7415283640012345)")
                 .expect("taking the template lock");
-            let exists: Count = diesel::sql_query(
-                "SELECT count(*) AS n FROM pg_database WHERE datname = $1",
-            )
-            .bind::<diesel::sql_types::Text, _>(&tpl)
-            .get_result(&mut conn)
-            .expect("looking for the template database");
+            let exists: Count =
+                diesel::sql_query("SELECT count(*) AS n FROM pg_database WHERE datname = $1")
+                    .bind::<diesel::sql_types::Text, _>(&tpl)
+                    .get_result(&mut conn)
+                    .expect("looking for the template database");
             if exists.n == 0 {
                 // Build under another name and rename at the end, so a half-migrated template
                 // (a crash mid-way) is never used.
                 let building = format!("{tpl}_building");
-                conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"))
-                    .expect("dropping a stale template build");
+                conn.batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS \"{building}\" WITH (FORCE)"
+                ))
+                .expect("dropping a stale template build");
                 conn.batch_execute(&format!("CREATE DATABASE \"{building}\""))
                     .expect("creating the template database");
                 legami::db::run_migrations(&pg_url_for(&building))
                     .unwrap_or_else(|e| panic!("migrating the template database: {e:#}"));
-                conn.batch_execute(&format!("ALTER DATABASE \"{building}\" RENAME TO \"{tpl}\""))
-                    .expect("renaming the template database");
+                conn.batch_execute(&format!(
+                    "ALTER DATABASE \"{building}\" RENAME TO \"{tpl}\""
+                ))
+                .expect("renaming the template database");
             }
             conn.batch_execute("SELECT pg_advisory_unlock(7415283640012345)")
                 .expect("releasing the template lock");
@@ -401,7 +412,9 @@ pub async fn expect_error(resp: Response, status: u16, code: &str) -> Value {
         "{url}: expected error code {code}, got body {body}"
     );
     assert!(
-        body["error"]["message"].as_str().is_some_and(|m| !m.trim().is_empty()),
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.trim().is_empty()),
         "{url}: the error carries no message: {body}"
     );
     body
@@ -412,7 +425,11 @@ pub async fn expect_status(resp: Response, status: u16) -> Value {
     let got = resp.status();
     let url = resp.url().clone();
     let text = resp.text().await.expect("reading the body");
-    assert_eq!(got.as_u16(), status, "{url}: expected {status}, got {got} with body {text}");
+    assert_eq!(
+        got.as_u16(),
+        status,
+        "{url}: expected {status}, got {got} with body {text}"
+    );
     serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
@@ -421,7 +438,11 @@ pub async fn expect_page(resp: Response, status: u16) -> String {
     let got = resp.status();
     let url = resp.url().clone();
     let text = resp.text().await.expect("reading the body");
-    assert_eq!(got.as_u16(), status, "{url}: expected {status}, got {got} with body {text}");
+    assert_eq!(
+        got.as_u16(),
+        status,
+        "{url}: expected {status}, got {got} with body {text}"
+    );
     text
 }
 
@@ -447,6 +468,11 @@ pub fn expect_see_other(resp: &Response) -> String {
     location(resp)
 }
 
+/// The path of a local URL, without its query (e.g. a flash message like `?done=1`).
+pub fn path_of(location: &str) -> &str {
+    location.split(['?', '#']).next().unwrap_or(location)
+}
+
 /// All Set-Cookie headers of a response.
 pub fn set_cookies(resp: &Response) -> Vec<String> {
     resp.headers()
@@ -454,6 +480,15 @@ pub fn set_cookies(resp: &Response) -> Vec<String> {
         .iter()
         .filter_map(|v| v.to_str().ok().map(str::to_string))
         .collect()
+}
+
+/// The value of the cookie `name` set by a response, if any.
+pub fn cookie_value(resp: &Response, name: &str) -> Option<String> {
+    set_cookies(resp).iter().find_map(|c| {
+        let pair = c.split(';').next()?;
+        let (n, v) = pair.split_once('=')?;
+        (n.trim() == name).then(|| v.trim().to_string())
+    })
 }
 
 /// Text of an HTML page with the usual entities decoded, to search for plain sentences.
@@ -529,7 +564,11 @@ impl TestApp {
     }
 
     pub async fn delete(&self, client: &Client, path: &str) -> Response {
-        client.delete(self.url(path)).send().await.expect("DELETE failed")
+        client
+            .delete(self.url(path))
+            .send()
+            .await
+            .expect("DELETE failed")
     }
 
     /// POST a form (`application/x-www-form-urlencoded`).
@@ -542,7 +581,13 @@ impl TestApp {
             .expect("form POST failed")
     }
 
-    pub async fn signup(&self, client: &Client, email: &str, name: &str, password: &str) -> Response {
+    pub async fn signup(
+        &self,
+        client: &Client,
+        email: &str,
+        name: &str,
+        password: &str,
+    ) -> Response {
         self.post_json(
             client,
             "/api/v1/auth/signup",
@@ -575,7 +620,10 @@ impl TestApp {
     /// The signed-in user's profile; panics unless signed in.
     pub async fn me_ok(&self, client: &Client) -> Value {
         let (status, body) = self.me(client).await;
-        assert_eq!(status, 200, "expected to be signed in, /api/v1/me said {status}: {body}");
+        assert_eq!(
+            status, 200,
+            "expected to be signed in, /api/v1/me said {status}: {body}"
+        );
         body
     }
 
@@ -602,17 +650,26 @@ impl TestApp {
 
     /// A signed-in administrator (signed up through the public flow, promoted with SQL).
     pub async fn admin_client(&self) -> Client {
-        let email = format!("admin-{}@example.org", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-        self.signup_verified(&email, "Ada Amministratrice", PASSWORD).await;
+        let email = format!(
+            "admin-{}@example.org",
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
+        self.signup_verified(&email, "Ada Amministratrice", PASSWORD)
+            .await;
         let truth = match self.backend {
             Backend::Sqlite => "1",
             Backend::Postgres => "TRUE",
         };
-        self.exec_sql(&format!("UPDATE users SET is_admin = {truth} WHERE email = '{email}'"))
-            .await;
+        self.exec_sql(&format!(
+            "UPDATE users SET is_admin = {truth} WHERE email = '{email}'"
+        ))
+        .await;
         let client = self.signed_in_client(&email, PASSWORD).await;
         let me = self.me_ok(&client).await;
-        assert_eq!(me["is_admin"], true, "the promoted user is not an admin: {me}");
+        assert_eq!(
+            me["is_admin"], true,
+            "the promoted user is not an admin: {me}"
+        );
         client
     }
 
@@ -624,11 +681,13 @@ impl TestApp {
             if let Some(path) = url.strip_prefix("sqlite://") {
                 let mut conn =
                     diesel::SqliteConnection::establish(path).expect("opening the SQLite database");
-                conn.batch_execute("PRAGMA busy_timeout = 5000;").expect("busy timeout");
+                conn.batch_execute("PRAGMA busy_timeout = 5000;")
+                    .expect("busy timeout");
                 conn.batch_execute(&sql)
                     .unwrap_or_else(|e| panic!("running `{sql}`: {e}"));
             } else {
-                let mut conn = diesel::PgConnection::establish(&url).expect("connecting to PostgreSQL");
+                let mut conn =
+                    diesel::PgConnection::establish(&url).expect("connecting to PostgreSQL");
                 conn.batch_execute(&sql)
                     .unwrap_or_else(|e| panic!("running `{sql}`: {e}"));
             }
@@ -668,8 +727,7 @@ impl TestApp {
             let found = self
                 .mails_to(to)
                 .into_iter()
-                .filter(|m| subject_contains.is_none_or(|s| m.subject.contains(s)))
-                .next_back();
+                .rfind(|m| subject_contains.is_none_or(|s| m.subject.contains(s)));
             if let Some(m) = found {
                 return m;
             }
@@ -678,6 +736,35 @@ impl TestApp {
         panic!(
             "no mail to {to} (subject containing {subject_contains:?}) arrived; mails sent: {:#?}",
             self.state.mailer.sent()
+        );
+    }
+
+    /// Polls (up to ~5 s) until a mail to `to` mentions `text` in its subject or body.
+    pub async fn wait_for_mail_containing(&self, to: &str, text: &str) -> SentMail {
+        self.wait_for_new_mail_containing(to, text, 0).await
+    }
+
+    /// Like [`Self::wait_for_mail_containing`], ignoring the first `skip` mails to `to`.
+    pub async fn wait_for_new_mail_containing(
+        &self,
+        to: &str,
+        text: &str,
+        skip: usize,
+    ) -> SentMail {
+        for _ in 0..250 {
+            let found = self
+                .mails_to(to)
+                .into_iter()
+                .skip(skip)
+                .rfind(|m| m.subject.contains(text) || m.body.contains(text));
+            if let Some(m) = found {
+                return m;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!(
+            "no mail to {to} mentions {text:?}; mails to {to}: {:#?}",
+            self.mails_to(to)
         );
     }
 
@@ -737,7 +824,9 @@ impl TestApp {
     }
 
     pub fn try_link_from_mail(&self, mail: &SentMail, path: &str) -> Option<String> {
-        let prefix = format!("{}{path}?token=", self.address);
+        // Links point at the configured public site (the test address unless a test changed it).
+        let site = self.state.settings.server.site_url.trim_end_matches('/');
+        let prefix = format!("{site}{path}?token=");
         let start = mail.body.find(&prefix)? + prefix.len();
         let token: String = mail.body[start..]
             .chars()
@@ -761,12 +850,20 @@ impl TestApp {
 
     /// Creates an organization as `client`; returns its view.
     pub async fn create_org(&self, client: &Client, name: &str) -> Value {
-        let resp = self.post_json(client, "/api/v1/organizations", &org_body(name)).await;
+        let resp = self
+            .post_json(client, "/api/v1/organizations", &org_body(name))
+            .await;
         expect_status(resp, 201).await
     }
 
     /// An admin's decision on an organization.
-    pub async fn decide_org(&self, admin: &Client, id: i64, decision: &str, reason: &str) -> Response {
+    pub async fn decide_org(
+        &self,
+        admin: &Client,
+        id: i64,
+        decision: &str,
+        reason: &str,
+    ) -> Response {
         self.post_json(
             admin,
             &format!("/api/v1/admin/organizations/{id}/decision"),
