@@ -20,6 +20,8 @@ pub enum Event {
     LinkerStatusChanged { user_id: i64, status: String },
     /// Every session of a user ended (sign-out, password change, suspension).
     SessionsEnded { user_id: i64 },
+    /// An activity or one of its sessions was created, edited, or changed status.
+    ActivityChanged { activity_id: i64 },
 }
 
 /// Publishes and delivers events.

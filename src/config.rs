@@ -18,6 +18,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub mail: MailSettings,
     pub rate_limit: RateLimitSettings,
+    pub city: CitySettings,
     pub i18n: I18nSettings,
     pub demo: DemoSettings,
     pub log: LogSettings,
@@ -148,6 +149,16 @@ pub struct RateLimitSettings {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct CitySettings {
+    pub name: String,
+    pub timezone: String,
+    pub small_areas_file: String,
+    pub large_areas_file: String,
+    pub horizon_days: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct I18nSettings {
     pub default_locale: String,
 }
@@ -246,6 +257,17 @@ impl Settings {
                 self.i18n.default_locale,
                 crate::i18n::SUPPORTED
             )));
+        }
+        if self.city.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(SettingsError(format!(
+                "city.timezone `{}` is not an IANA time zone",
+                self.city.timezone
+            )));
+        }
+        if !(1..=730).contains(&self.city.horizon_days) {
+            return Err(SettingsError(
+                "city.horizon_days must be between 1 and 730".into(),
+            ));
         }
         if self.auth.argon2_memory_kib < 8 || self.auth.argon2_iterations < 1 {
             return Err(SettingsError(

@@ -2,6 +2,7 @@
 //!
 //! The library holds the whole application; `main.rs` is a thin command line around it.
 
+pub mod areas;
 pub mod auth;
 pub mod bus;
 pub mod config;

@@ -37,6 +37,11 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
             .context("migration task")??;
     }
     let db = Db::connect(&settings.database)?;
+    let areas = crate::areas::Areas::load(
+        &settings.city.small_areas_file,
+        &settings.city.large_areas_file,
+    )?;
+    crate::areas::sync_table(&db, &areas).await?;
     let redis = match settings.redis.url() {
         Some(u) => Some(Redis::new(
             &u,
@@ -64,7 +69,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     } else {
         key.into_bytes()
     };
-    Ok(AppState {
+    let state = AppState {
         settings: Arc::new(settings),
         db,
         redis,
@@ -73,8 +78,11 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         hasher,
         sessions,
         limiter,
+        areas: Arc::new(areas),
         secret_key: Arc::new(secret_key),
-    })
+    };
+    crate::services::activities::seed_interests(&state).await?;
+    Ok(state)
 }
 
 impl Application {

@@ -517,3 +517,19 @@ pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default()
         .error_handler(|err, _| AppError::BadRequestDetail(err.to_string()).into())
 }
+
+/// A query string that may repeat keys (`interest=1&interest=2`), parsed into `T`.
+pub struct MultiQuery<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for MultiQuery<T> {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            serde_html_form::from_str::<T>(req.query_string())
+                .map(MultiQuery)
+                .map_err(|e| AppError::BadRequestDetail(e.to_string())),
+        )
+    }
+}

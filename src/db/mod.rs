@@ -2,6 +2,7 @@
 //! the async threads through [`Db::run`]. One module per table group.
 
 pub mod accounts;
+pub mod activities;
 pub mod audit;
 pub mod ids;
 pub mod orgs;

@@ -13,6 +13,79 @@ diesel::table! {
 }
 
 diesel::table! {
+    activities (id) {
+        id -> Int8,
+        organization_id -> Int8,
+        created_by -> Int8,
+        title -> Text,
+        description -> Text,
+        venue_name -> Text,
+        address -> Text,
+        latitude -> Float8,
+        longitude -> Float8,
+        nil_code -> Nullable<Text>,
+        municipio_code -> Nullable<Text>,
+        timezone -> Text,
+        dtstart_local -> Timestamp,
+        duration_minutes -> Int4,
+        rrule -> Text,
+        exdates -> Text,
+        capacity -> Nullable<Int4>,
+        cost_kind -> Text,
+        cost_cents -> Int4,
+        cost_help -> Bool,
+        languages -> Text,
+        wheelchair -> Text,
+        accessibility -> Text,
+        low_barrier -> Text,
+        practical -> Text,
+        audience -> Text,
+        contact_phone -> Text,
+        contact_email -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    activity_interests (activity_id, interest_id) {
+        activity_id -> Int8,
+        interest_id -> Int8,
+    }
+}
+
+diesel::table! {
+    activity_sessions (id) {
+        id -> Int8,
+        activity_id -> Int8,
+        slot_local -> Timestamp,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        latitude -> Float8,
+        longitude -> Float8,
+        status -> Text,
+        is_override -> Bool,
+        note -> Text,
+        confirmed_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    areas (id) {
+        id -> Int8,
+        kind -> Text,
+        code -> Text,
+        name -> Text,
+        parent_code -> Nullable<Text>,
+        population -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Int8,
         actor_user_id -> Nullable<Int8>,
@@ -33,6 +106,19 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    interests (id) {
+        id -> Int8,
+        parent_id -> Nullable<Int8>,
+        slug -> Text,
+        name_it -> Text,
+        name_en -> Text,
+        sort_order -> Int4,
+        deprecated_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }
 
@@ -117,6 +203,11 @@ diesel::table! {
 }
 
 diesel::joinable!(accreditation_decisions -> users (decided_by));
+diesel::joinable!(activities -> organizations (organization_id));
+diesel::joinable!(activities -> users (created_by));
+diesel::joinable!(activity_interests -> activities (activity_id));
+diesel::joinable!(activity_interests -> interests (interest_id));
+diesel::joinable!(activity_sessions -> activities (activity_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(linker_profiles -> users (user_id));
@@ -128,8 +219,13 @@ diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accreditation_decisions,
+    activities,
+    activity_interests,
+    activity_sessions,
+    areas,
     audit_log,
     email_tokens,
+    interests,
     linker_profiles,
     organization_invitations,
     organization_members,

@@ -1,4 +1,6 @@
 //! Flows that several routes share (API and pages): a transaction's worth of work each, with
 //! permission checks, audit records, bus events and mails.
 
+pub mod activities;
+pub mod discovery;
 pub mod organizations;

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, described by an OpenAPI 3.1 document generated from the code.
 
+pub mod activities;
 pub mod admin;
 pub mod auth;
 pub mod me;
@@ -44,13 +45,19 @@ pub struct ErrorDetail {
         organizations::get_organization, organizations::invite_member, organizations::accept_invitation,
         admin::list_organizations_admin, admin::decide_organization, admin::list_linkers,
         admin::decide_linker, admin::suspend_user,
+        activities::create_activity, activities::list_org_activities, activities::get_activity,
+        activities::update_activity, activities::change_status, activities::edit_session,
+        activities::search_sessions, activities::get_session, activities::list_interests,
+        activities::add_interest, activities::deprecate_interest, activities::list_areas,
     ),
     components(schemas(ErrorBody, ErrorDetail, Message)),
     tags(
         (name = "auth", description = "Sign-up, sign-in, verification, password reset"),
         (name = "me", description = "The signed-in user"),
         (name = "organizations", description = "Organizations and their staff"),
-        (name = "admin", description = "Accreditation and account suspension (admins)"),
+        (name = "admin", description = "Accreditation, account suspension, taxonomy (admins)"),
+        (name = "activities", description = "Publishing activities and editing sessions"),
+        (name = "discovery", description = "Finding sessions near you; interests and areas (no account needed)"),
     )
 )]
 pub struct ApiDoc;
@@ -65,5 +72,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(auth::configure)
         .configure(me::configure)
         .configure(organizations::configure)
-        .configure(admin::configure);
+        .configure(admin::configure)
+        .configure(activities::configure);
 }

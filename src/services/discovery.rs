@@ -1,0 +1,504 @@
+//! Discovery: upcoming sessions near a point or in an area, filtered the way people ask
+//! ("free, Tuesday mornings, step-free, in Arabic"), sorted by time or distance, paged with
+//! stable cursors. The database narrows by time, box and price; the rest runs here.
+
+use crate::db::activities::{self as adb, Activity, CandidateQuery, Interest, SessionRow};
+use crate::domain::activities::{split_tags, ACCESSIBILITY, LOW_BARRIER};
+use crate::domain::geo::{bounding_box, distance_m};
+use crate::error::{AppError, FieldErrors};
+use crate::state::AppState;
+use base64::Engine;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+/// Largest radius a search may ask for, in metres.
+pub const MAX_RADIUS_M: f64 = 20_000.0;
+/// Longest date range of one search, in days.
+pub const MAX_RANGE_DAYS: i64 = 366;
+
+/// A search as the query string gives it (repeated keys allowed: `interest=3&interest=7`).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Latitude of the centre.
+    pub lat: Option<f64>,
+    /// Longitude of the centre.
+    pub lon: Option<f64>,
+    /// Radius in metres (default 2000, at most 20000).
+    pub radius_m: Option<f64>,
+    /// Small area code (a NIL in Milan).
+    pub area: Option<String>,
+    /// Large area code (a Municipio in Milan).
+    pub district: Option<String>,
+    /// First day, `YYYY-MM-DD` (default today).
+    pub from: Option<String>,
+    /// Last day included, `YYYY-MM-DD` (default 30 days on).
+    pub to: Option<String>,
+    /// morning | afternoon | evening (repeatable).
+    #[serde(default)]
+    pub time_of_day: Vec<String>,
+    /// 1 = Monday … 7 = Sunday (repeatable).
+    #[serde(default)]
+    pub weekday: Vec<u32>,
+    /// Interest ids; a parent includes its children (repeatable).
+    #[serde(default)]
+    pub interest: Vec<i64>,
+    /// Only free or pay-what-you-can activities.
+    #[serde(default)]
+    pub free: Option<bool>,
+    /// Highest price in euro cents.
+    pub max_cost_cents: Option<i32>,
+    /// A language the person speaks (ISO 639-1); language-light activities match any.
+    pub language: Option<String>,
+    /// partial | full: the wheelchair access needed.
+    pub wheelchair: Option<String>,
+    /// Accessibility features needed (repeatable).
+    #[serde(default)]
+    pub access: Vec<String>,
+    /// Low-barrier features wanted (repeatable).
+    #[serde(default)]
+    pub feature: Vec<String>,
+    /// Words in the title or description.
+    pub q: Option<String>,
+    /// time | distance
+    pub sort: Option<String>,
+    /// Results per page (1–50, default 20).
+    pub limit: Option<usize>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Only this organization's sessions.
+    pub organization: Option<i64>,
+}
+
+/// One result.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SessionSummary {
+    pub id: i64,
+    pub activity_id: i64,
+    pub title: String,
+    pub organization: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// Start in the city's local time, with its offset.
+    pub starts_at_local: String,
+    pub venue_name: String,
+    pub address: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    /// Name of the small area.
+    pub area: Option<String>,
+    /// Metres from the search centre, when there is one.
+    pub distance_m: Option<u32>,
+    pub cost_kind: String,
+    pub cost_cents: i32,
+    pub cost_help: bool,
+    pub capacity: Option<i32>,
+    pub languages: Vec<String>,
+    pub wheelchair: String,
+    pub accessibility: Vec<String>,
+    pub low_barrier: Vec<String>,
+    pub interests: Vec<i64>,
+    pub note: String,
+}
+
+/// A page of results.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SearchPage {
+    pub items: Vec<SessionSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+    /// Total results of the search (all pages).
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Cursor {
+    k: i64,
+    id: i64,
+}
+
+fn encode_cursor(k: i64, id: i64) -> String {
+    let json = serde_json::to_vec(&Cursor { k, id }).unwrap_or_default();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+}
+
+fn decode_cursor(s: &str) -> Option<Cursor> {
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(s.trim())
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// A checked search.
+#[derive(Debug, Clone)]
+struct Checked {
+    centre: Option<(f64, f64)>,
+    radius: f64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    by_distance: bool,
+    limit: usize,
+    after: Option<Cursor>,
+    wheelchair_rank: u8,
+    language: Option<String>,
+    q: Option<String>,
+}
+
+fn wheelchair_rank(s: &str) -> u8 {
+    match s {
+        "full" => 2,
+        "partial" => 1,
+        _ => 0,
+    }
+}
+
+fn parse_day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+fn check(p: &SearchParams, tz: Tz, state: &AppState) -> Result<Checked, AppError> {
+    let mut e = FieldErrors::new();
+    let mut bad = |f: &str, m: &str| {
+        e.entry(f.to_string()).or_insert_with(|| m.to_string());
+    };
+    let centre = match (p.lat, p.lon) {
+        (Some(lat), Some(lon)) => {
+            if !lat.is_finite() || lat.abs() > 90.0 {
+                bad("lat", "err-coordinate");
+            }
+            if !lon.is_finite() || lon.abs() > 180.0 {
+                bad("lon", "err-coordinate");
+            }
+            Some((lat, lon))
+        }
+        (None, None) => None,
+        (None, Some(_)) => {
+            bad("lat", "err-required");
+            None
+        }
+        (Some(_), None) => {
+            bad("lon", "err-required");
+            None
+        }
+    };
+    let radius = p.radius_m.unwrap_or(2000.0);
+    if !radius.is_finite() || !(50.0..=MAX_RADIUS_M).contains(&radius) {
+        bad("radius_m", "err-radius");
+    }
+    if let Some(a) = p.area.as_deref().filter(|a| !a.is_empty()) {
+        if !state.areas.exists("small", a) {
+            bad("area", "err-area-unknown");
+        }
+    }
+    if let Some(a) = p.district.as_deref().filter(|a| !a.is_empty()) {
+        if !state.areas.exists("large", a) {
+            bad("district", "err-area-unknown");
+        }
+    }
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let from_day = match p.from.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => parse_day(s).unwrap_or_else(|| {
+            bad("from", "err-date");
+            today
+        }),
+        None => today,
+    };
+    let to_day = match p.to.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => parse_day(s).unwrap_or_else(|| {
+            bad("to", "err-date");
+            from_day
+        }),
+        None => from_day + Duration::days(30),
+    };
+    if to_day < from_day {
+        bad("to", "err-date-order");
+    } else if (to_day - from_day).num_days() > MAX_RANGE_DAYS {
+        bad("to", "err-date-range");
+    }
+    let local_midnight = |d: NaiveDate| {
+        tz.from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(Utc::now)
+    };
+    let now = Utc::now();
+    let from = local_midnight(from_day).max(now);
+    let to = local_midnight(to_day + Duration::days(1));
+    for t in &p.time_of_day {
+        if !["morning", "afternoon", "evening"].contains(&t.as_str()) {
+            bad("time_of_day", "err-unknown-value");
+        }
+    }
+    if p.weekday.iter().any(|d| !(1..=7).contains(d)) {
+        bad("weekday", "err-weekday");
+    }
+    if p.max_cost_cents.is_some_and(|c| c < 0) {
+        bad("max_cost_cents", "err-cost");
+    }
+    let wheelchair = p.wheelchair.as_deref().unwrap_or("");
+    if !["", "no", "partial", "full"].contains(&wheelchair) {
+        bad("wheelchair", "err-unknown-value");
+    }
+    if p.access
+        .iter()
+        .any(|a| !ACCESSIBILITY.contains(&a.as_str()))
+    {
+        bad("access", "err-unknown-value");
+    }
+    if p.feature.iter().any(|a| !LOW_BARRIER.contains(&a.as_str())) {
+        bad("feature", "err-unknown-value");
+    }
+    let language = p
+        .language
+        .as_deref()
+        .map(|l| l.trim().to_ascii_lowercase())
+        .filter(|l| !l.is_empty());
+    if language
+        .as_ref()
+        .is_some_and(|l| !(2..=3).contains(&l.len()) || !l.chars().all(|c| c.is_ascii_lowercase()))
+    {
+        bad("language", "err-language-code");
+    }
+    let by_distance = match p.sort.as_deref() {
+        None | Some("") | Some("time") => false,
+        Some("distance") => {
+            if centre.is_none() {
+                bad("sort", "err-sort-needs-centre");
+            }
+            true
+        }
+        Some(_) => {
+            bad("sort", "err-unknown-value");
+            false
+        }
+    };
+    let limit = p.limit.unwrap_or(20);
+    if !(1..=50).contains(&limit) {
+        bad("limit", "err-limit");
+    }
+    let after = match p.cursor.as_deref().filter(|c| !c.is_empty()) {
+        Some(c) => match decode_cursor(c) {
+            Some(c) => Some(c),
+            None => {
+                bad("cursor", "err-cursor");
+                None
+            }
+        },
+        None => None,
+    };
+    let q =
+        p.q.as_deref()
+            .map(|q| q.trim().to_lowercase())
+            .filter(|q| !q.is_empty());
+    if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
+        bad("q", "err-too-long");
+    }
+    if !e.is_empty() {
+        return Err(AppError::Validation(e));
+    }
+    Ok(Checked {
+        centre,
+        radius,
+        from,
+        to,
+        by_distance,
+        limit,
+        after,
+        wheelchair_rank: wheelchair_rank(wheelchair),
+        language,
+        q,
+    })
+}
+
+/// Runs a search.
+pub async fn search(state: &AppState, p: &SearchParams) -> Result<SearchPage, AppError> {
+    let tz: Tz = state
+        .settings
+        .city
+        .timezone
+        .parse()
+        .unwrap_or(chrono_tz::Europe::Rome);
+    let c = check(p, tz, state)?;
+    let query = CandidateQuery {
+        from: c.from.naive_utc(),
+        to: c.to.naive_utc(),
+        bbox: c.centre.map(|(lat, lon)| bounding_box(lat, lon, c.radius)),
+        free_only: p.free.unwrap_or(false),
+        max_cost_cents: p.max_cost_cents,
+        area_small: p.area.clone().filter(|a| !a.is_empty()),
+        area_large: p.district.clone().filter(|a| !a.is_empty()),
+        organization_id: p.organization,
+        activity_id: None,
+    };
+    let (rows, taxonomy, links) = state
+        .db
+        .run(move |conn| {
+            let rows = adb::candidates(conn, &query)?;
+            let mut ids: Vec<i64> = rows.iter().map(|r| r.1.id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let links = adb::interests_of(conn, &ids)?;
+            Ok((rows, adb::list_interests(conn)?, links))
+        })
+        .await?;
+    let wanted_interests = expand_interests(&p.interest, &taxonomy);
+    let mut hits: Vec<(i64, SessionSummary)> = Vec::new();
+    for (s, a, org) in rows {
+        let distance = c
+            .centre
+            .map(|(lat, lon)| distance_m(lat, lon, s.latitude, s.longitude));
+        if distance.is_some_and(|d| d > c.radius) {
+            continue;
+        }
+        let interests: Vec<i64> = links
+            .iter()
+            .filter(|(aid, _)| *aid == a.id)
+            .map(|(_, i)| *i)
+            .collect();
+        if !matches(&c, p, tz, &s, &a, &interests, &wanted_interests) {
+            continue;
+        }
+        let key = if c.by_distance {
+            distance.map(|d| (d * 1000.0) as i64).unwrap_or(0)
+        } else {
+            s.starts_at.and_utc().timestamp_millis()
+        };
+        hits.push((key, summary(state, tz, s, a, org, distance, interests)));
+    }
+    hits.sort_by_key(|(k, item)| (*k, item.id));
+    let total = hits.len();
+    let start = match &c.after {
+        Some(cur) => hits.partition_point(|(k, item)| (*k, item.id) <= (cur.k, cur.id)),
+        None => 0,
+    };
+    let page: Vec<(i64, SessionSummary)> = hits.into_iter().skip(start).take(c.limit + 1).collect();
+    let next_cursor = (page.len() > c.limit).then(|| {
+        let (k, item) = &page[c.limit - 1];
+        encode_cursor(*k, item.id)
+    });
+    Ok(SearchPage {
+        items: page.into_iter().take(c.limit).map(|(_, i)| i).collect(),
+        next_cursor,
+        total,
+    })
+}
+
+/// The interests asked for plus the children of any parent among them.
+fn expand_interests(asked: &[i64], taxonomy: &[Interest]) -> Vec<i64> {
+    let mut out: Vec<i64> = asked.to_vec();
+    for i in taxonomy {
+        if i.parent_id.is_some_and(|p| asked.contains(&p)) {
+            out.push(i.id);
+        }
+    }
+    out
+}
+
+fn matches(
+    c: &Checked,
+    p: &SearchParams,
+    tz: Tz,
+    s: &SessionRow,
+    a: &Activity,
+    interests: &[i64],
+    wanted: &[i64],
+) -> bool {
+    let local = s.starts_at.and_utc().with_timezone(&tz);
+    if !p.time_of_day.is_empty() {
+        let part = match local.hour() {
+            0..=11 => "morning",
+            12..=17 => "afternoon",
+            _ => "evening",
+        };
+        if !p.time_of_day.iter().any(|t| t == part) {
+            return false;
+        }
+    }
+    if !p.weekday.is_empty() && !p.weekday.contains(&local.weekday().number_from_monday()) {
+        return false;
+    }
+    if !wanted.is_empty() && !interests.iter().any(|i| wanted.contains(i)) {
+        return false;
+    }
+    let low_barrier = split_tags(&a.low_barrier);
+    if let Some(lang) = &c.language {
+        let speaks = split_tags(&a.languages).iter().any(|l| l == lang);
+        if !speaks && !low_barrier.iter().any(|t| t == "language_light") {
+            return false;
+        }
+    }
+    if wheelchair_rank(&a.wheelchair) < c.wheelchair_rank {
+        return false;
+    }
+    if !p.access.is_empty() {
+        let have = split_tags(&a.accessibility);
+        if !p.access.iter().all(|need| have.contains(need)) {
+            return false;
+        }
+    }
+    if !p.feature.iter().all(|f| low_barrier.contains(f)) {
+        return false;
+    }
+    if let Some(q) = &c.q {
+        let hay = format!("{} {} {}", a.title, a.description, a.venue_name).to_lowercase();
+        if !q.split_whitespace().all(|w| hay.contains(w)) {
+            return false;
+        }
+    }
+    true
+}
+
+/// The public summary of a session.
+pub fn summary(
+    state: &AppState,
+    tz: Tz,
+    s: SessionRow,
+    a: Activity,
+    organization: String,
+    distance: Option<f64>,
+    interests: Vec<i64>,
+) -> SessionSummary {
+    let starts = s.starts_at.and_utc();
+    SessionSummary {
+        id: s.id,
+        activity_id: a.id,
+        title: a.title,
+        organization,
+        starts_at: starts,
+        ends_at: s.ends_at.and_utc(),
+        starts_at_local: starts.with_timezone(&tz).to_rfc3339(),
+        venue_name: a.venue_name,
+        address: a.address,
+        latitude: s.latitude,
+        longitude: s.longitude,
+        area: a
+            .nil_code
+            .as_deref()
+            .and_then(|c| state.areas.name("small", c))
+            .map(String::from),
+        distance_m: distance.map(|d| d.round() as u32),
+        cost_kind: a.cost_kind,
+        cost_cents: a.cost_cents,
+        cost_help: a.cost_help,
+        capacity: a.capacity,
+        languages: split_tags(&a.languages),
+        wheelchair: a.wheelchair,
+        accessibility: split_tags(&a.accessibility),
+        low_barrier: split_tags(&a.low_barrier),
+        interests,
+        note: s.note,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let c = decode_cursor(&encode_cursor(1_764_000_000_000, 42)).unwrap();
+        assert_eq!((c.k, c.id), (1_764_000_000_000, 42));
+        assert!(decode_cursor("not a cursor").is_none());
+    }
+}
