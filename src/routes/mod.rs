@@ -1,6 +1,7 @@
 //! Every route, wired in one place.
 
 pub mod api;
+pub mod feeds;
 pub mod health;
 pub mod pages;
 
@@ -10,6 +11,7 @@ use actix_web::web;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/health/live").get(health::live))
         .service(web::resource("/health/ready").get(health::ready))
+        .configure(feeds::configure)
         .service(web::scope("/api/v1").configure(api::configure))
         .configure(pages::configure)
         .service(

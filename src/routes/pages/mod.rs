@@ -1,6 +1,7 @@
 //! HTML pages: server-rendered, usable without JavaScript, in the visitor's language.
 
 pub mod account;
+pub mod activities;
 pub mod admin;
 pub mod auth;
 pub mod home;
@@ -57,7 +58,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(auth::configure)
         .configure(account::configure)
         .configure(organizations::configure)
-        .configure(admin::configure);
+        .configure(admin::configure)
+        .configure(activities::configure);
 }
 
 /// A time for people: local time (Europe/Rome), day-first in Italian.
