@@ -190,6 +190,172 @@ fn insert_person(conn: &mut AnyConnection, p: &DemoPerson, hash: &str) -> Result
     Ok(id)
 }
 
+/// What a kind of place hosts in the demo: (title it, title en-ish description, interest slug,
+/// local start hour, weekdays, duration, cost, extra language, low-barrier features).
+struct Template {
+    title: &'static str,
+    description: &'static str,
+    interest: &'static str,
+    hour: u32,
+    byday: &'static str,
+    minutes: i64,
+    cost: (&'static str, i64),
+    extra_language: Option<&'static str>,
+    low_barrier: &'static [&'static str],
+    capacity: Option<i64>,
+}
+
+fn templates(kind: &str) -> &'static [Template] {
+    match kind {
+        "sports_centre" => &[
+            Template { title: "Ginnastica dolce", description: "Esercizi semplici, seduti e in piedi, al ritmo di ciascuno. Nessuna esperienza richiesta.", interest: "gentle-exercise", hour: 10, byday: "MO,TH", minutes: 60, cost: ("free", 0), extra_language: None, low_barrier: &["first_timer_friendly", "welcomer", "come_alone"], capacity: Some(16) },
+            Template { title: "Camminata del mattino", description: "Un'ora di cammino tranquillo con partenza dall'ingresso del centro sportivo, poi un caffè insieme.", interest: "walking-group", hour: 9, byday: "WE", minutes: 75, cost: ("free", 0), extra_language: Some("en"), low_barrier: &["drop_in", "come_alone", "language_light"], capacity: None },
+            Template { title: "Ballo liscio per tutti", description: "Valzer e mazurca per chi non ha mai ballato e per chi balla da sempre.", interest: "dance", hour: 17, byday: "FR", minutes: 90, cost: ("amount", 300), extra_language: None, low_barrier: &["first_timer_friendly", "come_alone"], capacity: Some(30) },
+        ],
+        "street_sport_area" => &[
+            Template { title: "Bocce insieme", description: "Partite a bocce all'aperto: si formano le squadre sul posto.", interest: "bowls-games-sport", hour: 15, byday: "TU,SA", minutes: 120, cost: ("free", 0), extra_language: None, low_barrier: &["drop_in", "welcomer", "come_alone", "language_light"], capacity: None },
+            Template { title: "Carte e scacchi al parco", description: "Scopa, briscola e scacchi sulle panchine. Portiamo noi le carte.", interest: "board-card-games", hour: 16, byday: "TH", minutes: 120, cost: ("free", 0), extra_language: Some("ar"), low_barrier: &["drop_in", "come_alone"], capacity: None },
+        ],
+        "swimming_pool" => &[
+            Template { title: "Acquagym dolce", description: "Movimenti in acqua bassa, con un istruttore e un volontario che accoglie i nuovi.", interest: "swimming", hour: 11, byday: "TU,FR", minutes: 50, cost: ("pay_what_you_can", 0), extra_language: Some("es"), low_barrier: &["first_timer_friendly", "welcomer"], capacity: Some(12) },
+        ],
+        _ => &[
+            Template { title: "Due passi con il cane", description: "Chi ha un cane (o vorrebbe averlo) si incontra all'area cani: due chiacchiere mentre i cani giocano.", interest: "pets", hour: 18, byday: "MO,WE", minutes: 60, cost: ("free", 0), extra_language: Some("en"), low_barrier: &["drop_in", "come_alone", "language_light"], capacity: None },
+        ],
+    }
+}
+
+/// Seeds demo activities at the public places nearest Piazza del Duomo, spread over the
+/// accredited demo organizations.
+async fn seed_activities(state: &AppState, how_many: usize) -> anyhow::Result<usize> {
+    use crate::domain::activities::{ActivityDraft, Practical};
+    use crate::domain::geo::distance_m;
+    let (duomo_lat, duomo_lon) = (45.4642, 9.1900);
+    let mut all = places();
+    all.sort_by(|a, b| {
+        distance_m(duomo_lat, duomo_lon, a.lat, a.lon)
+            .total_cmp(&distance_m(duomo_lat, duomo_lon, b.lat, b.lon))
+    });
+    let interests = crate::services::activities::interests(state)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let orgs: Vec<(i64, i64)> = state
+        .db
+        .run(|conn| {
+            let list = orgs::list_organizations(conn, Some("accredited"))?;
+            Ok(list.into_iter().map(|o| (o.id, o.created_by)).collect())
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    anyhow::ensure!(
+        !orgs.is_empty(),
+        "no accredited organization to host the demo activities"
+    );
+    let tz: chrono_tz::Tz = state
+        .settings
+        .city
+        .timezone
+        .parse()
+        .unwrap_or(chrono_tz::Europe::Rome);
+    let today = chrono::Utc::now().with_timezone(&tz).date_naive();
+    let mut made = 0;
+    let mut n = 0usize;
+    for place in all.iter().take(how_many) {
+        for t in templates(&place.kind) {
+            if made >= how_many {
+                break;
+            }
+            let interest = interests
+                .iter()
+                .find(|i| i.slug == t.interest)
+                .map(|i| i.id);
+            let mut languages = vec!["it".to_string()];
+            if let Some(l) = t.extra_language {
+                languages.push(l.to_string());
+            }
+            let start = today + chrono::Duration::days(1 + (n % 6) as i64);
+            let draft = ActivityDraft {
+                title: format!("{} — {}", t.title, place.name),
+                description: format!("{} (attività di esempio della demo)", t.description),
+                venue_name: place.name.clone(),
+                address: if place.address.trim().is_empty() {
+                    format!("{}, Milano", place.name)
+                } else {
+                    format!("{}, Milano", place.address)
+                },
+                latitude: place.lat,
+                longitude: place.lon,
+                timezone: None,
+                starts_at: format!(
+                    "{}T{:02}:{:02}",
+                    start,
+                    t.hour,
+                    if n % 2 == 0 { 0 } else { 30 }
+                ),
+                duration_minutes: t.minutes,
+                rrule: format!("FREQ=WEEKLY;BYDAY={}", t.byday),
+                exdates: vec![],
+                capacity: t.capacity,
+                cost_kind: t.cost.0.to_string(),
+                cost_cents: t.cost.1,
+                cost_help: t.cost.0 != "free",
+                languages,
+                wheelchair: ["partial", "full", "no"][n % 3].to_string(),
+                accessibility: if n % 2 == 0 {
+                    vec!["step_free".into(), "seating".into()]
+                } else {
+                    vec!["accessible_toilet".into()]
+                },
+                low_barrier: t.low_barrier.iter().map(|s| s.to_string()).collect(),
+                practical: Practical {
+                    meeting_point: format!("Ingresso di {}", place.name),
+                    what_to_expect: "Un gruppo accogliente; si può arrivare anche da soli.".into(),
+                    what_to_bring: "Scarpe comode e una bottiglia d'acqua.".into(),
+                },
+                audience: vec![
+                    "all_ages".into(),
+                    if n % 3 == 0 {
+                        "seniors".into()
+                    } else {
+                        "newcomers".into()
+                    },
+                ],
+                contact_phone: String::new(),
+                contact_email: String::new(),
+                interests: interest.into_iter().collect(),
+            };
+            let input = draft
+                .check(&state.settings.city.timezone)
+                .map_err(|e| anyhow::anyhow!("demo activity {} is invalid: {e:?}", draft.title))?;
+            let fields = crate::services::activities::fields(state, &input);
+            let (org, owner) = orgs[n % orgs.len()];
+            let horizon = state.settings.city.horizon_days;
+            let ids = input.interests.clone();
+            state
+                .db
+                .tx(move |conn| {
+                    let id = crate::db::activities::insert_activity(
+                        conn,
+                        org,
+                        owner,
+                        "published",
+                        &fields,
+                    )?;
+                    crate::db::activities::set_activity_interests(conn, id, &ids)?;
+                    let a = crate::db::activities::find_activity(conn, id)?
+                        .ok_or(AppError::NotFound)?;
+                    crate::services::activities::materialize(conn, &a, horizon)?;
+                    Ok(())
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            made += 1;
+            n += 1;
+        }
+    }
+    Ok(made)
+}
+
 /// Seeds the demo city into an empty database; returns a summary for the terminal.
 pub async fn seed(state: &AppState) -> anyhow::Result<String> {
     if !is_empty(state).await? {
@@ -277,7 +443,12 @@ pub async fn seed(state: &AppState) -> anyhow::Result<String> {
         })
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(summary)
+    let activities = seed_activities(state, 30).await?;
+    Ok(format!(
+        "{summary}\n{activities} weekly demo activities at public places around Piazza del Duomo: \
+         try {}/activities",
+        state.settings.server.site_url
+    ))
 }
 
 /// Creates a verified administrator, or promotes an existing account.

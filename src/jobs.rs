@@ -4,6 +4,24 @@ use crate::db::{self, accounts};
 use crate::state::AppState;
 use std::time::Duration;
 
+/// Extends every recurring activity's sessions to the rolling horizon every six hours (and
+/// once shortly after start).
+pub fn spawn_horizon(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(6 * 3600));
+        loop {
+            tick.tick().await;
+            match crate::services::activities::extend_horizon(&state).await {
+                Ok(n) if n > 0 => {
+                    tracing::info!(added = n, "sessions materialized up to the horizon")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "extending the horizon failed"),
+            }
+        }
+    });
+}
+
 /// Removes expired sessions every few minutes (they are refused on use anyway; this keeps
 /// the table small and the session list truthful).
 pub fn spawn_housekeeping(state: AppState) {

@@ -104,6 +104,7 @@ impl Application {
             n => n,
         };
         crate::jobs::spawn_housekeeping(state.clone());
+        crate::jobs::spawn_horizon(state.clone());
         let data = web::Data::new(state.clone());
         let server = HttpServer::new(move || {
             App::new()

@@ -70,7 +70,10 @@ pub fn user_agent(req: &HttpRequest) -> String {
 }
 
 fn is_api(path: &str) -> bool {
-    path.starts_with("/api/") || path == "/api" || path.starts_with("/health") || path.starts_with("/feeds/")
+    path.starts_with("/api/")
+        || path == "/api"
+        || path.starts_with("/health")
+        || path.starts_with("/feeds/")
 }
 
 /// A cookie with the site's attributes: HttpOnly, SameSite=Lax, path /, Secure over https.

@@ -193,7 +193,8 @@ fn check_interests(conn: &mut AnyConnection, ids: &[i64]) -> Result<(), AppError
     Ok(())
 }
 
-fn fields(state: &AppState, input: &ActivityInput) -> ActivityFields {
+/// The stored fields of a checked activity (areas located from its coordinates).
+pub fn fields(state: &AppState, input: &ActivityInput) -> ActivityFields {
     let loc = state.areas.locate(input.latitude, input.longitude);
     ActivityFields {
         title: input.title.clone(),
