@@ -4,6 +4,47 @@ use crate::db::{self, accounts};
 use crate::state::AppState;
 use std::time::Duration;
 
+/// Keeps this instance's discovery index in step: it applies every activity or organization
+/// change announced on the bus (by any instance), and rebuilds in full every ten minutes and
+/// whenever it may have missed events.
+pub fn spawn_index_follower(state: AppState) {
+    use crate::bus::Event;
+    use tokio::sync::broadcast::error::RecvError;
+    let mut rx = state.bus.subscribe();
+    let follower = state.clone();
+    tokio::spawn(async move {
+        loop {
+            let res = match rx.recv().await {
+                Ok(Event::ActivityChanged { activity_id }) => {
+                    follower.index.reload(&follower.db, vec![activity_id]).await
+                }
+                Ok(Event::OrganizationStatusChanged { organization_id, .. }) => {
+                    follower.index.reload_organization(&follower.db, organization_id).await
+                }
+                Ok(_) => Ok(()),
+                Err(RecvError::Lagged(n)) => {
+                    tracing::warn!(missed = n, "index follower fell behind; rebuilding");
+                    follower.index.rebuild(&follower.db).await.map(|_| ())
+                }
+                Err(RecvError::Closed) => return,
+            };
+            if let Err(e) = res {
+                tracing::warn!(error = %e, "updating the discovery index failed");
+            }
+        }
+    });
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            if let Err(e) = state.index.rebuild(&state.db).await {
+                tracing::warn!(error = %e, "rebuilding the discovery index failed");
+            }
+        }
+    });
+}
+
 /// Extends every recurring activity's sessions to the rolling horizon every six hours (and
 /// once shortly after start).
 pub fn spawn_horizon(state: AppState) {

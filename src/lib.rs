@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod i18n;
+pub mod index;
 pub mod jobs;
 pub mod mail;
 pub mod redis_conn;

@@ -69,7 +69,10 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     } else {
         key.into_bytes()
     };
+    let tz: chrono_tz::Tz = settings.city.timezone.parse().unwrap_or(chrono_tz::Europe::Rome);
+    let index = Arc::new(crate::index::DiscoveryIndex::new(tz, settings.city.horizon_days, 45.46));
     let state = AppState {
+        index,
         settings: Arc::new(settings),
         db,
         redis,
@@ -82,6 +85,9 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         secret_key: Arc::new(secret_key),
     };
     crate::services::activities::seed_interests(&state).await?;
+    let sessions = state.index.rebuild(&state.db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    tracing::info!(sessions, "discovery index built");
+    crate::jobs::spawn_index_follower(state.clone());
     Ok(state)
 }
 

@@ -21,6 +21,8 @@ pub struct AppState {
     pub hasher: Hasher,
     pub sessions: SessionStore,
     pub limiter: RateLimiter,
+    /// Upcoming sessions of public activities, in memory, for discovery.
+    pub index: Arc<crate::index::DiscoveryIndex>,
     /// The city's areas, for point-in-polygon labels.
     pub areas: Arc<crate::areas::Areas>,
     /// Key for CSRF tokens (from `auth.secret_key`, or random per start).

@@ -314,10 +314,7 @@ pub async fn create(
             Ok(id)
         })
         .await?;
-    state
-        .bus
-        .publish(Event::ActivityChanged { activity_id: id })
-        .await;
+    changed(state, id).await?;
     Ok(id)
 }
 
@@ -366,11 +363,7 @@ pub async fn update(
             Ok(())
         })
         .await?;
-    state
-        .bus
-        .publish(Event::ActivityChanged { activity_id: id })
-        .await;
-    Ok(())
+    changed(state, id).await
 }
 
 /// Publishes, pauses, resumes or cancels an activity. Cancelling keeps every row.
@@ -414,11 +407,7 @@ pub async fn set_status(
             Ok(())
         })
         .await?;
-    state
-        .bus
-        .publish(Event::ActivityChanged { activity_id: id })
-        .await;
-    Ok(())
+    changed(state, id).await
 }
 
 /// A change to one session.
@@ -511,10 +500,14 @@ pub async fn edit_session(
             Ok(a.id)
         })
         .await?;
-    state
-        .bus
-        .publish(Event::ActivityChanged { activity_id })
-        .await;
+    changed(state, activity_id).await
+}
+
+/// After a write: this instance's index sees it before the response goes out; other
+/// instances hear it on the bus.
+async fn changed(state: &AppState, activity_id: i64) -> Result<(), AppError> {
+    state.index.reload(&state.db, vec![activity_id]).await?;
+    state.bus.publish(Event::ActivityChanged { activity_id }).await;
     Ok(())
 }
 
@@ -546,6 +539,9 @@ pub async fn extend_horizon(state: &AppState) -> Result<usize, AppError> {
                 Ok(materialize(conn, &a, horizon)?.0)
             })
             .await?;
+    }
+    if inserted > 0 {
+        state.index.rebuild(&state.db).await?;
     }
     Ok(inserted)
 }

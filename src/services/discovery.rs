@@ -2,13 +2,15 @@
 //! ("free, Tuesday mornings, step-free, in Arabic"), sorted by time or distance, paged with
 //! stable cursors. The database narrows by time, box and price; the rest runs here.
 
-use crate::db::activities::{self as adb, Activity, CandidateQuery, Interest, SessionRow};
-use crate::domain::activities::{split_tags, ACCESSIBILITY, LOW_BARRIER};
-use crate::domain::geo::{bounding_box, distance_m};
+use crate::db::activities::{self as adb, Interest};
+use crate::domain::activities::{ACCESSIBILITY, LOW_BARRIER};
+use crate::domain::geo::distance_m;
+use crate::index::{bits, names, ActivityEntry, SessionEntry};
+use std::collections::BinaryHeap;
 use crate::error::{AppError, FieldErrors};
 use crate::state::AppState;
 use base64::Engine;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -311,77 +313,147 @@ fn check(p: &SearchParams, tz: Tz, state: &AppState) -> Result<Checked, AppError
     })
 }
 
-/// Runs a search.
+/// Runs a search against the in-memory index.
 pub async fn search(state: &AppState, p: &SearchParams) -> Result<SearchPage, AppError> {
-    let tz: Tz = state
-        .settings
-        .city
-        .timezone
-        .parse()
-        .unwrap_or(chrono_tz::Europe::Rome);
+    let tz: Tz = state.settings.city.timezone.parse().unwrap_or(chrono_tz::Europe::Rome);
     let c = check(p, tz, state)?;
-    let query = CandidateQuery {
-        from: c.from.naive_utc(),
-        to: c.to.naive_utc(),
-        bbox: c.centre.map(|(lat, lon)| bounding_box(lat, lon, c.radius)),
-        free_only: p.free.unwrap_or(false),
-        max_cost_cents: p.max_cost_cents,
-        area_small: p.area.clone().filter(|a| !a.is_empty()),
-        area_large: p.district.clone().filter(|a| !a.is_empty()),
-        organization_id: p.organization,
-        activity_id: None,
+    let wanted_interests = if p.interest.is_empty() {
+        Vec::new()
+    } else {
+        let taxonomy = state.db.run(|conn| Ok(adb::list_interests(conn)?)).await?;
+        expand_interests(&p.interest, &taxonomy)
     };
-    let (rows, taxonomy, links) = state
-        .db
-        .run(move |conn| {
-            let rows = adb::candidates(conn, &query)?;
-            let mut ids: Vec<i64> = rows.iter().map(|r| r.1.id).collect();
-            ids.sort_unstable();
-            ids.dedup();
-            let links = adb::interests_of(conn, &ids)?;
-            Ok((rows, adb::list_interests(conn)?, links))
-        })
-        .await?;
-    let wanted_interests = expand_interests(&p.interest, &taxonomy);
-    let mut hits: Vec<(i64, SessionSummary)> = Vec::new();
-    for (s, a, org) in rows {
-        let distance = c
-            .centre
-            .map(|(lat, lon)| distance_m(lat, lon, s.latitude, s.longitude));
-        if distance.is_some_and(|d| d > c.radius) {
+    let filter = ActivityFilter::new(&c, p, wanted_interests);
+    let candidates = state.index.candidates(c.centre, c.radius)?;
+    let (from, to) = (c.from.timestamp(), c.to.timestamp());
+    let after = c.after.as_ref().map(|cur| (cur.k, cur.id));
+    // The page: the smallest (key, id) after the cursor, kept in a bounded max-heap.
+    let mut heap: BinaryHeap<(i64, i64, usize, usize)> = BinaryHeap::with_capacity(c.limit + 2);
+    let mut total = 0usize;
+    for (ei, e) in candidates.iter().enumerate() {
+        let distance = c.centre.map(|(lat, lon)| distance_m(lat, lon, e.latitude, e.longitude));
+        if distance.is_some_and(|d| d > c.radius) || !filter.accepts(e) {
             continue;
         }
-        let interests: Vec<i64> = links
-            .iter()
-            .filter(|(aid, _)| *aid == a.id)
-            .map(|(_, i)| *i)
-            .collect();
-        if !matches(&c, p, tz, &s, &a, &interests, &wanted_interests) {
-            continue;
+        let first = e.sessions.partition_point(|s| s.starts_at < from);
+        for (si, s) in e.sessions.iter().enumerate().skip(first) {
+            if s.starts_at >= to {
+                break;
+            }
+            if !filter.accepts_time(s.hour, s.weekday) {
+                continue;
+            }
+            total += 1;
+            let key = match (c.by_distance, distance) {
+                (true, Some(d)) => (d * 1000.0) as i64,
+                _ => s.starts_at * 1000,
+            };
+            if after.is_some_and(|a| (key, s.id) <= a) {
+                continue;
+            }
+            heap.push((key, s.id, ei, si));
+            if heap.len() > c.limit + 1 {
+                heap.pop();
+            }
         }
-        let key = if c.by_distance {
-            distance.map(|d| (d * 1000.0) as i64).unwrap_or(0)
-        } else {
-            s.starts_at.and_utc().timestamp_millis()
-        };
-        hits.push((key, summary(state, tz, s, a, org, distance, interests)));
     }
-    hits.sort_by_key(|(k, item)| (*k, item.id));
-    let total = hits.len();
-    let start = match &c.after {
-        Some(cur) => hits.partition_point(|(k, item)| (*k, item.id) <= (cur.k, cur.id)),
-        None => 0,
-    };
-    let page: Vec<(i64, SessionSummary)> = hits.into_iter().skip(start).take(c.limit + 1).collect();
+    let mut page = heap.into_sorted_vec();
     let next_cursor = (page.len() > c.limit).then(|| {
-        let (k, item) = &page[c.limit - 1];
-        encode_cursor(*k, item.id)
+        let (k, id, _, _) = page[c.limit - 1];
+        encode_cursor(k, id)
     });
-    Ok(SearchPage {
-        items: page.into_iter().take(c.limit).map(|(_, i)| i).collect(),
-        next_cursor,
-        total,
-    })
+    page.truncate(c.limit);
+    let items = page
+        .into_iter()
+        .map(|(_, _, ei, si)| {
+            let e = &candidates[ei];
+            let distance = c.centre.map(|(lat, lon)| distance_m(lat, lon, e.latitude, e.longitude));
+            summary(state, tz, e, &e.sessions[si], distance)
+        })
+        .collect();
+    Ok(SearchPage { items, next_cursor, total })
+}
+
+/// The activity-level filters, prepared once per search.
+struct ActivityFilter {
+    area: Option<String>,
+    district: Option<String>,
+    organization: Option<i64>,
+    free_only: bool,
+    max_cost: Option<i32>,
+    language: Option<String>,
+    wheelchair: u8,
+    access: u8,
+    features: u8,
+    interests: Vec<i64>,
+    words: Vec<String>,
+    times: Vec<String>,
+    weekdays: Vec<u32>,
+}
+
+impl ActivityFilter {
+    fn new(c: &Checked, p: &SearchParams, interests: Vec<i64>) -> ActivityFilter {
+        ActivityFilter {
+            area: p.area.clone().filter(|a| !a.is_empty()),
+            district: p.district.clone().filter(|a| !a.is_empty()),
+            organization: p.organization,
+            free_only: p.free.unwrap_or(false),
+            max_cost: p.max_cost_cents,
+            language: c.language.clone(),
+            wheelchair: c.wheelchair_rank,
+            access: bits(&p.access, ACCESSIBILITY),
+            features: bits(&p.feature, LOW_BARRIER),
+            interests,
+            words: c.q.as_deref().map(|q| q.split_whitespace().map(String::from).collect()).unwrap_or_default(),
+            times: p.time_of_day.clone(),
+            weekdays: p.weekday.clone(),
+        }
+    }
+
+    fn accepts(&self, e: &ActivityEntry) -> bool {
+        if self.area.as_deref().is_some_and(|a| e.nil_code.as_deref() != Some(a)) {
+            return false;
+        }
+        if self.district.as_deref().is_some_and(|d| e.municipio_code.as_deref() != Some(d)) {
+            return false;
+        }
+        if self.organization.is_some_and(|o| o != e.organization_id) {
+            return false;
+        }
+        if self.free_only && &*e.cost_kind == "amount" {
+            return false;
+        }
+        if self.max_cost.is_some_and(|m| e.cost_cents > m) {
+            return false;
+        }
+        if let Some(lang) = &self.language {
+            let light = e.low_barrier & bits(&["language_light".to_string()], LOW_BARRIER) != 0;
+            if !light && !e.languages.iter().any(|l| **l == **lang) {
+                return false;
+            }
+        }
+        if e.wheelchair < self.wheelchair || e.accessibility & self.access != self.access || e.low_barrier & self.features != self.features {
+            return false;
+        }
+        if !self.interests.is_empty() && !e.interests.iter().any(|i| self.interests.contains(i)) {
+            return false;
+        }
+        self.words.iter().all(|w| e.text.contains(w.as_str()))
+    }
+
+    fn accepts_time(&self, hour: u8, weekday: u8) -> bool {
+        if !self.times.is_empty() {
+            let part = match hour {
+                0..=11 => "morning",
+                12..=17 => "afternoon",
+                _ => "evening",
+            };
+            if !self.times.iter().any(|t| t == part) {
+                return false;
+            }
+        }
+        self.weekdays.is_empty() || self.weekdays.contains(&(weekday as u32))
+    }
 }
 
 /// The interests asked for plus the children of any parent among them.
@@ -395,99 +467,33 @@ fn expand_interests(asked: &[i64], taxonomy: &[Interest]) -> Vec<i64> {
     out
 }
 
-fn matches(
-    c: &Checked,
-    p: &SearchParams,
-    tz: Tz,
-    s: &SessionRow,
-    a: &Activity,
-    interests: &[i64],
-    wanted: &[i64],
-) -> bool {
-    let local = s.starts_at.and_utc().with_timezone(&tz);
-    if !p.time_of_day.is_empty() {
-        let part = match local.hour() {
-            0..=11 => "morning",
-            12..=17 => "afternoon",
-            _ => "evening",
-        };
-        if !p.time_of_day.iter().any(|t| t == part) {
-            return false;
-        }
-    }
-    if !p.weekday.is_empty() && !p.weekday.contains(&local.weekday().number_from_monday()) {
-        return false;
-    }
-    if !wanted.is_empty() && !interests.iter().any(|i| wanted.contains(i)) {
-        return false;
-    }
-    let low_barrier = split_tags(&a.low_barrier);
-    if let Some(lang) = &c.language {
-        let speaks = split_tags(&a.languages).iter().any(|l| l == lang);
-        if !speaks && !low_barrier.iter().any(|t| t == "language_light") {
-            return false;
-        }
-    }
-    if wheelchair_rank(&a.wheelchair) < c.wheelchair_rank {
-        return false;
-    }
-    if !p.access.is_empty() {
-        let have = split_tags(&a.accessibility);
-        if !p.access.iter().all(|need| have.contains(need)) {
-            return false;
-        }
-    }
-    if !p.feature.iter().all(|f| low_barrier.contains(f)) {
-        return false;
-    }
-    if let Some(q) = &c.q {
-        let hay = format!("{} {} {}", a.title, a.description, a.venue_name).to_lowercase();
-        if !q.split_whitespace().all(|w| hay.contains(w)) {
-            return false;
-        }
-    }
-    true
-}
-
 /// The public summary of a session.
-pub fn summary(
-    state: &AppState,
-    tz: Tz,
-    s: SessionRow,
-    a: Activity,
-    organization: String,
-    distance: Option<f64>,
-    interests: Vec<i64>,
-) -> SessionSummary {
-    let starts = s.starts_at.and_utc();
+pub fn summary(state: &AppState, tz: Tz, e: &ActivityEntry, s: &SessionEntry, distance: Option<f64>) -> SessionSummary {
+    let starts = DateTime::from_timestamp(s.starts_at, 0).unwrap_or_default();
     SessionSummary {
         id: s.id,
-        activity_id: a.id,
-        title: a.title,
-        organization,
+        activity_id: e.id,
+        title: e.title.to_string(),
+        organization: e.organization.to_string(),
         starts_at: starts,
-        ends_at: s.ends_at.and_utc(),
+        ends_at: DateTime::from_timestamp(s.ends_at, 0).unwrap_or_default(),
         starts_at_local: starts.with_timezone(&tz).to_rfc3339(),
-        venue_name: a.venue_name,
-        address: a.address,
-        latitude: s.latitude,
-        longitude: s.longitude,
-        area: a
-            .nil_code
-            .as_deref()
-            .and_then(|c| state.areas.name("small", c))
-            .map(String::from),
+        venue_name: e.venue_name.to_string(),
+        address: e.address.to_string(),
+        latitude: e.latitude,
+        longitude: e.longitude,
+        area: e.nil_code.as_deref().and_then(|c| state.areas.name("small", c)).map(String::from),
         distance_m: distance.map(|d| d.round() as u32),
-        cost_kind: a.cost_kind,
-        cost_cents: a.cost_cents,
-        cost_help: a.cost_help,
-        capacity: a.capacity,
-        languages: split_tags(&a.languages),
-        wheelchair: a.wheelchair,
-        accessibility: split_tags(&a.accessibility),
-        low_barrier: split_tags(&a.low_barrier),
-        interests,
-        note: s.note,
+        cost_kind: e.cost_kind.to_string(),
+        cost_cents: e.cost_cents,
+        cost_help: e.cost_help,
+        capacity: e.capacity,
+        languages: e.languages.iter().map(|l| l.to_string()).collect(),
+        wheelchair: ["no", "partial", "full"][e.wheelchair.min(2) as usize].to_string(),
+        accessibility: names(e.accessibility, ACCESSIBILITY),
+        low_barrier: names(e.low_barrier, LOW_BARRIER),
+        interests: e.interests.clone(),
+        note: s.note.to_string(),
     }
 }
 

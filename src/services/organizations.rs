@@ -281,6 +281,7 @@ pub async fn decide_organization(
             Ok((org, owners))
         })
         .await?;
+    state.index.reload_organization(&state.db, org.id).await?;
     state
         .bus
         .publish(Event::OrganizationStatusChanged {

@@ -1,0 +1,305 @@
+//! The discovery index: every upcoming session of every public activity, in memory, with an
+//! R-tree over activity locations (sessions share their activity's place). Built from the
+//! database at start, refreshed per activity when the bus says it changed (on every
+//! instance), and rebuilt in full every few minutes to absorb anything missed and the passing
+//! of time. Both backends feed it the same rows, so it answers the same on both.
+
+use crate::db::activities::{Activity, SessionRow};
+use crate::db::schema::{activities, activity_interests, activity_sessions, organizations};
+use crate::db::{AnyConnection, Db};
+use crate::domain::activities::{split_tags, ACCESSIBILITY, LOW_BARRIER};
+use crate::error::AppError;
+use chrono::{Datelike, Duration, Timelike, Utc};
+use chrono_tz::Tz;
+use diesel::prelude::*;
+use rstar::primitives::GeomWithData;
+use rstar::RTree;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+/// Metres per degree of latitude.
+const M_PER_DEG: f64 = 111_194.93;
+
+/// One upcoming session, compactly.
+#[derive(Debug, Clone)]
+pub struct SessionEntry {
+    pub id: i64,
+    /// Unix seconds.
+    pub starts_at: i64,
+    pub ends_at: i64,
+    /// Local weekday (1 = Monday) and hour, precomputed for the filters.
+    pub weekday: u8,
+    pub hour: u8,
+    pub note: Box<str>,
+}
+
+/// What discovery needs of an activity.
+#[derive(Debug, Clone)]
+pub struct ActivityEntry {
+    pub id: i64,
+    pub organization_id: i64,
+    pub organization: Arc<str>,
+    pub title: Box<str>,
+    pub venue_name: Box<str>,
+    pub address: Box<str>,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub nil_code: Option<Box<str>>,
+    pub municipio_code: Option<Box<str>>,
+    pub cost_kind: Box<str>,
+    pub cost_cents: i32,
+    pub cost_help: bool,
+    pub capacity: Option<i32>,
+    pub languages: Vec<Box<str>>,
+    pub wheelchair: u8,
+    /// Bit i set = ACCESSIBILITY[i] present.
+    pub accessibility: u8,
+    /// Bit i set = LOW_BARRIER[i] present.
+    pub low_barrier: u8,
+    pub interests: Vec<i64>,
+    /// Lower-case title, venue and description, for word search.
+    pub text: Box<str>,
+    /// Upcoming sessions by start time.
+    pub sessions: Vec<SessionEntry>,
+}
+
+/// Tag names → bit set over a vocabulary.
+pub fn bits(tags: &[String], vocabulary: &[&str]) -> u8 {
+    tags.iter()
+        .filter_map(|t| vocabulary.iter().position(|v| v == t))
+        .fold(0u8, |acc, i| acc | (1 << i))
+}
+
+/// Bit set → tag names.
+pub fn names(bits: u8, vocabulary: &[&str]) -> Vec<String> {
+    vocabulary
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| bits & (1 << i) != 0)
+        .map(|(_, v)| v.to_string())
+        .collect()
+}
+
+/// Wheelchair level as a rank.
+pub fn wheelchair_rank(s: &str) -> u8 {
+    match s {
+        "full" => 2,
+        "partial" => 1,
+        _ => 0,
+    }
+}
+
+type Point = GeomWithData<[f64; 2], i64>;
+
+#[derive(Default)]
+struct Snapshot {
+    entries: HashMap<i64, Arc<ActivityEntry>>,
+    tree: RTree<Point>,
+}
+
+/// Projects lat/lon to metres on a plane tangent near the city (good to well under 1% over a
+/// city; exact distances are checked with haversine afterwards).
+fn project(lat: f64, lon: f64, ref_lat: f64) -> [f64; 2] {
+    [lon * M_PER_DEG * ref_lat.to_radians().cos(), lat * M_PER_DEG]
+}
+
+/// The shared index.
+pub struct DiscoveryIndex {
+    snap: RwLock<Snapshot>,
+    tz: Tz,
+    horizon_days: i64,
+    /// Reference latitude of the projection (the city's).
+    ref_lat: f64,
+}
+
+fn lock_err() -> AppError {
+    AppError::Internal(anyhow::anyhow!("discovery index lock poisoned"))
+}
+
+impl DiscoveryIndex {
+    /// An empty index; call [`DiscoveryIndex::rebuild`] before use.
+    pub fn new(tz: Tz, horizon_days: i64, ref_lat: f64) -> DiscoveryIndex {
+        DiscoveryIndex { snap: RwLock::new(Snapshot::default()), tz, horizon_days, ref_lat }
+    }
+
+    fn point(&self, e: &ActivityEntry) -> Point {
+        GeomWithData::new(project(e.latitude, e.longitude, self.ref_lat), e.id)
+    }
+
+    /// Loads every public activity and its upcoming sessions from the database.
+    pub async fn rebuild(&self, db: &Db) -> Result<usize, AppError> {
+        let tz = self.tz;
+        let horizon = self.horizon_days;
+        let entries = db.run(move |conn| load(conn, None, tz, horizon)).await?;
+        let points: Vec<Point> = entries.iter().map(|e| self.point(e)).collect();
+        let sessions: usize = entries.iter().map(|e| e.sessions.len()).sum();
+        let snap = Snapshot {
+            entries: entries.into_iter().map(|e| (e.id, Arc::new(e))).collect(),
+            tree: RTree::bulk_load(points),
+        };
+        *self.snap.write().map_err(|_| lock_err())? = snap;
+        Ok(sessions)
+    }
+
+    /// Refreshes some activities (created, edited, cancelled, or their organization changed).
+    pub async fn reload(&self, db: &Db, ids: Vec<i64>) -> Result<(), AppError> {
+        let tz = self.tz;
+        let horizon = self.horizon_days;
+        let wanted = ids.clone();
+        let fresh = db.run(move |conn| load(conn, Some(&wanted), tz, horizon)).await?;
+        let mut snap = self.snap.write().map_err(|_| lock_err())?;
+        for id in ids {
+            if let Some(old) = snap.entries.remove(&id) {
+                let p = self.point(&old);
+                snap.tree.remove(&p);
+            }
+        }
+        for e in fresh {
+            let p = self.point(&e);
+            snap.tree.insert(p);
+            snap.entries.insert(e.id, Arc::new(e));
+        }
+        Ok(())
+    }
+
+    /// The activities of an organization currently in the index or in the database.
+    pub async fn reload_organization(&self, db: &Db, org: i64) -> Result<(), AppError> {
+        let mut ids: Vec<i64> = db
+            .run(move |conn| {
+                Ok(activities::table
+                    .filter(activities::organization_id.eq(org))
+                    .select(activities::id)
+                    .load::<i64>(conn)?)
+            })
+            .await?;
+        if let Ok(snap) = self.snap.read() {
+            ids.extend(snap.entries.values().filter(|e| e.organization_id == org).map(|e| e.id));
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        self.reload(db, ids).await
+    }
+
+    /// Activities within `radius_m` of a point (by the projection; refine with haversine), or
+    /// every activity when there is no point.
+    pub fn candidates(&self, centre: Option<(f64, f64)>, radius_m: f64) -> Result<Vec<Arc<ActivityEntry>>, AppError> {
+        let snap = self.snap.read().map_err(|_| lock_err())?;
+        Ok(match centre {
+            Some((lat, lon)) => {
+                // 1% slack for the projection; the caller checks the exact distance.
+                let r = radius_m * 1.01;
+                snap.tree
+                    .locate_within_distance(project(lat, lon, self.ref_lat), r * r)
+                    .filter_map(|p| snap.entries.get(&p.data).cloned())
+                    .collect()
+            }
+            None => snap.entries.values().cloned().collect(),
+        })
+    }
+
+    /// Sizes, for the benchmark and the logs: (activities, sessions).
+    pub fn len(&self) -> (usize, usize) {
+        self.snap
+            .read()
+            .map(|s| (s.entries.len(), s.entries.values().map(|e| e.sessions.len()).sum()))
+            .unwrap_or((0, 0))
+    }
+
+    /// Whether the index holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len().0 == 0
+    }
+}
+
+/// Loads public activities (all, or only `only`) with their upcoming sessions.
+fn load(conn: &mut AnyConnection, only: Option<&[i64]>, tz: Tz, horizon_days: i64) -> Result<Vec<ActivityEntry>, AppError> {
+    let now = Utc::now();
+    let from = (now - Duration::hours(1)).naive_utc();
+    let to = (now + Duration::days(horizon_days + 1)).naive_utc();
+    let mut q = activities::table
+        .inner_join(organizations::table)
+        .filter(activities::status.eq("published"))
+        .filter(activities::deleted_at.is_null())
+        .filter(organizations::status.eq("accredited"))
+        .select((activities::all_columns, organizations::name))
+        .into_boxed();
+    if let Some(ids) = only {
+        q = q.filter(activities::id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<(Activity, String)> = q.load(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|(a, _)| a.id).collect();
+    let mut sessions_by: HashMap<i64, Vec<SessionRow>> = HashMap::new();
+    let mut interests_by: HashMap<i64, Vec<i64>> = HashMap::new();
+    for chunk in ids.chunks(5000) {
+        let sessions: Vec<SessionRow> = activity_sessions::table
+            .filter(activity_sessions::activity_id.eq_any(chunk))
+            .filter(activity_sessions::starts_at.ge(from))
+            .filter(activity_sessions::starts_at.lt(to))
+            .filter(activity_sessions::deleted_at.is_null())
+            .filter(activity_sessions::status.eq("scheduled"))
+            .order(activity_sessions::starts_at.asc())
+            .load(conn)?;
+        for s in sessions {
+            sessions_by.entry(s.activity_id).or_default().push(s);
+        }
+        let links: Vec<(i64, i64)> = activity_interests::table
+            .filter(activity_interests::activity_id.eq_any(chunk))
+            .select((activity_interests::activity_id, activity_interests::interest_id))
+            .load(conn)?;
+        for (a, i) in links {
+            interests_by.entry(a).or_default().push(i);
+        }
+    }
+    let mut orgs: HashMap<String, Arc<str>> = HashMap::new();
+    Ok(rows
+        .into_iter()
+        .map(|(a, org)| {
+            let organization = orgs.entry(org.clone()).or_insert_with(|| Arc::from(org.as_str())).clone();
+            let sessions = sessions_by
+                .remove(&a.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|s| {
+                    let local = s.starts_at.and_utc().with_timezone(&tz);
+                    SessionEntry {
+                        id: s.id,
+                        starts_at: s.starts_at.and_utc().timestamp(),
+                        ends_at: s.ends_at.and_utc().timestamp(),
+                        weekday: local.weekday().number_from_monday() as u8,
+                        hour: local.hour() as u8,
+                        note: s.note.into_boxed_str(),
+                    }
+                })
+                .collect();
+            let interests = interests_by.remove(&a.id).unwrap_or_default();
+            entry(a, organization, interests, sessions)
+        })
+        .collect())
+}
+
+fn entry(a: Activity, organization: Arc<str>, interests: Vec<i64>, sessions: Vec<SessionEntry>) -> ActivityEntry {
+    let text = format!("{} {} {}", a.title, a.venue_name, a.description).to_lowercase();
+    ActivityEntry {
+        id: a.id,
+        organization_id: a.organization_id,
+        organization,
+        languages: split_tags(&a.languages).into_iter().map(String::into_boxed_str).collect(),
+        wheelchair: wheelchair_rank(&a.wheelchair),
+        accessibility: bits(&split_tags(&a.accessibility), ACCESSIBILITY),
+        low_barrier: bits(&split_tags(&a.low_barrier), LOW_BARRIER),
+        title: a.title.into_boxed_str(),
+        venue_name: a.venue_name.into_boxed_str(),
+        address: a.address.into_boxed_str(),
+        latitude: a.latitude,
+        longitude: a.longitude,
+        nil_code: a.nil_code.map(String::into_boxed_str),
+        municipio_code: a.municipio_code.map(String::into_boxed_str),
+        cost_kind: a.cost_kind.into_boxed_str(),
+        cost_cents: a.cost_cents,
+        cost_help: a.cost_help,
+        capacity: a.capacity,
+        interests,
+        text: text.into_boxed_str(),
+        sessions,
+    }
+}
