@@ -30,6 +30,8 @@ pub struct SessionEntry {
     /// Local weekday (1 = Monday) and hour, precomputed for the filters.
     pub weekday: u8,
     pub hour: u8,
+    /// The organizer confirmed it will take place (recurring series are confirmed month by month).
+    pub confirmed: bool,
     pub note: Box<str>,
 }
 
@@ -267,6 +269,7 @@ fn load(conn: &mut AnyConnection, only: Option<&[i64]>, tz: Tz, horizon_days: i6
                         ends_at: s.ends_at.and_utc().timestamp(),
                         weekday: local.weekday().number_from_monday() as u8,
                         hour: local.hour() as u8,
+                        confirmed: s.confirmed_at.is_some(),
                         note: s.note.into_boxed_str(),
                     }
                 })

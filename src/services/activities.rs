@@ -503,6 +503,30 @@ pub async fn edit_session(
     changed(state, activity_id).await
 }
 
+/// The organizer confirms the sessions of the coming `days` (31 by default): "yes, they
+/// will take place". Returns how many were newly confirmed.
+pub async fn confirm_upcoming(state: &AppState, user: &CurrentUser, id: i64, days: i64) -> Result<usize, AppError> {
+    if !(1..=120).contains(&days) {
+        return Err(AppError::field("days", "err-confirm-days"));
+    }
+    let user_c = user.clone();
+    let n = state
+        .db
+        .tx(move |conn| {
+            let a = editable(conn, &user_c, id)?;
+            if a.status == "cancelled" {
+                return Err(AppError::Conflict("err-activity-cancelled"));
+            }
+            let now = db::now();
+            let n = adb::confirm_sessions(conn, id, now, now + Duration::days(days), now)?;
+            audit::record(conn, Some(user_c.id()), "activity.confirm_sessions", "activity", Some(id), &n.to_string())?;
+            Ok(n)
+        })
+        .await?;
+    changed(state, id).await?;
+    Ok(n)
+}
+
 /// After a write: this instance's index sees it before the response goes out; other
 /// instances hear it on the bus.
 async fn changed(state: &AppState, activity_id: i64) -> Result<(), AppError> {

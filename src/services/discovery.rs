@@ -102,6 +102,8 @@ pub struct SessionSummary {
     pub low_barrier: Vec<String>,
     pub interests: Vec<i64>,
     pub note: String,
+    /// The organizer confirmed this session will take place; unconfirmed ones are flagged.
+    pub confirmed: bool,
 }
 
 /// A page of results.
@@ -494,6 +496,7 @@ pub fn summary(state: &AppState, tz: Tz, e: &ActivityEntry, s: &SessionEntry, di
         low_barrier: names(e.low_barrier, LOW_BARRIER),
         interests: e.interests.clone(),
         note: s.note.to_string(),
+        confirmed: s.confirmed,
     }
 }
 

@@ -355,6 +355,39 @@ pub async fn change_status(
     Ok(HttpResponse::Ok().json(load_visible(&state, Some(&user), id).await?))
 }
 
+/// How far ahead to confirm.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Confirmation {
+    /// Days from now (1–120, default 31).
+    #[serde(default = "month")]
+    pub days: i64,
+}
+
+fn month() -> i64 {
+    31
+}
+
+/// Confirmed sessions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Confirmed {
+    /// Sessions newly confirmed.
+    pub confirmed: usize,
+}
+
+/// The organizer confirms that the coming sessions will take place (month by month for
+/// recurring series; unconfirmed sessions are flagged in discovery).
+#[utoipa::path(post, path = "/api/v1/activities/{id}/confirmation", tag = "activities", params(("id" = i64, Path)),
+    request_body = Confirmation, responses((status = 200, body = Confirmed), (status = 403, body = super::ErrorBody)))]
+pub async fn confirm_sessions(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    body: web::Json<Confirmation>,
+) -> Result<HttpResponse, AppError> {
+    let n = svc::confirm_upcoming(&state, &user, path.into_inner(), body.days).await?;
+    Ok(HttpResponse::Ok().json(Confirmed { confirmed: n }))
+}
+
 /// Moves, cancels or annotates one session without touching the series.
 #[utoipa::path(patch, path = "/api/v1/sessions/{id}", tag = "activities", params(("id" = i64, Path)),
     request_body = SessionEdit,

@@ -160,6 +160,7 @@ admin-suspend-button = Suspend the account
 admin-reinstate-button = Reinstate the account
 err-no-such-account = No account with this address.
 
+err-confirm-days = You can confirm from 1 to 120 days ahead.
 mail-verify-subject = Legami: confirm your e-mail address
 mail-verify-body =
     Hello { $name },

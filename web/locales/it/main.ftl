@@ -160,6 +160,7 @@ admin-suspend-button = Sospendi l'account
 admin-reinstate-button = Riattiva l'account
 err-no-such-account = Nessun account con questo indirizzo.
 
+err-confirm-days = Si possono confermare da 1 a 120 giorni.
 mail-verify-subject = Legami: conferma il tuo indirizzo e-mail
 mail-verify-body =
     Ciao { $name },
