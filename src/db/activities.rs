@@ -303,8 +303,9 @@ pub struct WantedSlot {
 }
 
 /// Makes the future sessions of an activity match `wanted` (all slots starting at or after
-/// `from`): new slots are inserted, vanished ones soft-deleted, moved ones updated unless a
-/// session was edited on its own (an override keeps its time). Past sessions are untouched.
+/// `from`): new slots are inserted, vanished ones soft-deleted, moved ones updated, except that
+/// a session edited on its own (an override) keeps its time and is never removed by a rule
+/// change. Past sessions are untouched.
 /// Returns (inserted, updated, deleted).
 pub fn sync_sessions(
     conn: &mut AnyConnection,
@@ -347,7 +348,9 @@ pub fn sync_sessions(
                     upd += 1;
                 }
             }
-            None if row.deleted_at.is_none() && row.starts_at >= from => {
+            // A session edited on its own (moved or annotated) stays even if the rule no
+            // longer produces its slot: the organizer set it by hand.
+            None if row.deleted_at.is_none() && row.starts_at >= from && !row.is_override => {
                 diesel::update(activity_sessions::table.find(row.id))
                     .set((
                         activity_sessions::deleted_at.eq(Some(now)),
