@@ -108,6 +108,10 @@ fn project(lat: f64, lon: f64, ref_lat: f64) -> [f64; 2] {
 /// The shared index.
 pub struct DiscoveryIndex {
     snap: RwLock<Snapshot>,
+    /// Serializes (read the database, apply) so that a reload which read older rows can
+    /// never be applied after one that read newer rows: any reload that starts after a commit
+    /// sees it, and reloads apply in the order they read.
+    writer: tokio::sync::Mutex<()>,
     tz: Tz,
     horizon_days: i64,
     /// Reference latitude of the projection (the city's).
@@ -121,7 +125,13 @@ fn lock_err() -> AppError {
 impl DiscoveryIndex {
     /// An empty index; call [`DiscoveryIndex::rebuild`] before use.
     pub fn new(tz: Tz, horizon_days: i64, ref_lat: f64) -> DiscoveryIndex {
-        DiscoveryIndex { snap: RwLock::new(Snapshot::default()), tz, horizon_days, ref_lat }
+        DiscoveryIndex {
+            snap: RwLock::new(Snapshot::default()),
+            writer: tokio::sync::Mutex::new(()),
+            tz,
+            horizon_days,
+            ref_lat,
+        }
     }
 
     fn point(&self, e: &ActivityEntry) -> Point {
@@ -130,6 +140,7 @@ impl DiscoveryIndex {
 
     /// Loads every public activity and its upcoming sessions from the database.
     pub async fn rebuild(&self, db: &Db) -> Result<usize, AppError> {
+        let _writer = self.writer.lock().await;
         let tz = self.tz;
         let horizon = self.horizon_days;
         let entries = db.run(move |conn| load(conn, None, tz, horizon)).await?;
@@ -145,6 +156,7 @@ impl DiscoveryIndex {
 
     /// Refreshes some activities (created, edited, cancelled, or their organization changed).
     pub async fn reload(&self, db: &Db, ids: Vec<i64>) -> Result<(), AppError> {
+        let _writer = self.writer.lock().await;
         let tz = self.tz;
         let horizon = self.horizon_days;
         let wanted = ids.clone();
