@@ -134,6 +134,22 @@ impl Areas {
         }
     }
 
+    /// The mean of the large areas' centres: the city's reference point (lat, lon).
+    pub fn reference_point(&self) -> Option<(f64, f64)> {
+        let codes: Vec<String> = self.large.iter().map(|a| a.code.clone()).collect();
+        let centres: Vec<(f64, f64)> = codes
+            .iter()
+            .filter_map(|c| self.centre("large", c))
+            .collect();
+        let n = centres.len() as f64;
+        (n > 0.0).then(|| {
+            let (a, b) = centres
+                .iter()
+                .fold((0.0, 0.0), |(x, y), (la, lo)| (x + la, y + lo));
+            (a / n, b / n)
+        })
+    }
+
     /// Every area of a kind, by name.
     pub fn list(&self, kind: &str) -> Vec<&Area> {
         let mut v: Vec<&Area> = match kind {

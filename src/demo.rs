@@ -444,7 +444,11 @@ pub async fn seed(state: &AppState) -> anyhow::Result<String> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let activities = seed_activities(state, 30).await?;
-    state.index.rebuild(&state.db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    state
+        .index
+        .rebuild(&state.db)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(format!(
         "{summary}\n{activities} weekly demo activities at public places around Piazza del Duomo: \
          try {}/activities",

@@ -93,29 +93,90 @@ pub fn wheelchair_rank(s: &str) -> u8 {
 
 type Point = GeomWithData<[f64; 2], i64>;
 
-#[derive(Default)]
-struct Snapshot {
-    entries: HashMap<i64, Arc<ActivityEntry>>,
-    tree: RTree<Point>,
+/// One session in the time-ordered list: where and when, compactly, and its activity.
+#[derive(Debug, Clone)]
+pub struct TimeRec {
+    /// Unix seconds.
+    pub starts: i64,
+    pub session_id: i64,
+    /// Projected position in metres from the city's reference point.
+    pub x: f32,
+    pub y: f32,
+    /// Index of the session in `entry.sessions`.
+    pub si: u32,
+    pub entry: Arc<ActivityEntry>,
 }
 
-/// Projects lat/lon to metres on a plane tangent near the city (good to well under 1% over a
-/// city; exact distances are checked with haversine afterwards).
-fn project(lat: f64, lon: f64, ref_lat: f64) -> [f64; 2] {
-    [lon * M_PER_DEG * ref_lat.to_radians().cos(), lat * M_PER_DEG]
+/// An immutable view of the index; readers hold it without blocking writers.
+#[derive(Default)]
+pub struct Snapshot {
+    entries: HashMap<i64, Arc<ActivityEntry>>,
+    tree: RTree<Point>,
+    /// Every indexed session by (start, id).
+    pub by_time: Vec<TimeRec>,
+}
+
+impl Snapshot {
+    /// Activities within `radius_m` of a projected point (1% slack; refine with haversine),
+    /// or every activity.
+    pub fn activities_near(
+        &self,
+        centre: Option<[f64; 2]>,
+        radius_m: f64,
+    ) -> Vec<Arc<ActivityEntry>> {
+        match centre {
+            Some(c) => {
+                let r = radius_m * 1.01;
+                self.tree
+                    .locate_within_distance(c, r * r)
+                    .filter_map(|p| self.entries.get(&p.data).cloned())
+                    .collect()
+            }
+            None => self.entries.values().cloned().collect(),
+        }
+    }
+}
+
+fn time_recs(e: &Arc<ActivityEntry>, xy: [f64; 2]) -> Vec<TimeRec> {
+    e.sessions
+        .iter()
+        .enumerate()
+        .map(|(si, s)| TimeRec {
+            starts: s.starts_at,
+            session_id: s.id,
+            x: xy[0] as f32,
+            y: xy[1] as f32,
+            si: si as u32,
+            entry: e.clone(),
+        })
+        .collect()
+}
+
+fn by_time_key(r: &TimeRec) -> (i64, i64) {
+    (r.starts, r.session_id)
+}
+
+/// Projects lat/lon to metres on a plane tangent at the city's reference point (good to well
+/// under 1% across a city; exact distances are checked with haversine afterwards).
+pub fn project(lat: f64, lon: f64, ref_lat: f64, ref_lon: f64) -> [f64; 2] {
+    [
+        (lon - ref_lon) * M_PER_DEG * ref_lat.to_radians().cos(),
+        (lat - ref_lat) * M_PER_DEG,
+    ]
 }
 
 /// The shared index.
 pub struct DiscoveryIndex {
-    snap: RwLock<Snapshot>,
+    snap: RwLock<Arc<Snapshot>>,
     /// Serializes (read the database, apply) so that a reload which read older rows can
     /// never be applied after one that read newer rows: any reload that starts after a commit
     /// sees it, and reloads apply in the order they read.
     writer: tokio::sync::Mutex<()>,
     tz: Tz,
     horizon_days: i64,
-    /// Reference latitude of the projection (the city's).
+    /// Reference point of the projection (the city's).
     ref_lat: f64,
+    ref_lon: f64,
 }
 
 fn lock_err() -> AppError {
@@ -124,18 +185,29 @@ fn lock_err() -> AppError {
 
 impl DiscoveryIndex {
     /// An empty index; call [`DiscoveryIndex::rebuild`] before use.
-    pub fn new(tz: Tz, horizon_days: i64, ref_lat: f64) -> DiscoveryIndex {
+    pub fn new(tz: Tz, horizon_days: i64, ref_lat: f64, ref_lon: f64) -> DiscoveryIndex {
         DiscoveryIndex {
-            snap: RwLock::new(Snapshot::default()),
+            snap: RwLock::new(Arc::new(Snapshot::default())),
             writer: tokio::sync::Mutex::new(()),
             tz,
             horizon_days,
             ref_lat,
+            ref_lon,
         }
     }
 
+    /// A point in the index's projection.
+    pub fn project(&self, lat: f64, lon: f64) -> [f64; 2] {
+        project(lat, lon, self.ref_lat, self.ref_lon)
+    }
+
     fn point(&self, e: &ActivityEntry) -> Point {
-        GeomWithData::new(project(e.latitude, e.longitude, self.ref_lat), e.id)
+        GeomWithData::new(self.project(e.latitude, e.longitude), e.id)
+    }
+
+    /// The current view.
+    pub fn snapshot(&self) -> Result<Arc<Snapshot>, AppError> {
+        Ok(self.snap.read().map_err(|_| lock_err())?.clone())
     }
 
     /// Loads every public activity and its upcoming sessions from the database.
@@ -145,12 +217,20 @@ impl DiscoveryIndex {
         let horizon = self.horizon_days;
         let entries = db.run(move |conn| load(conn, None, tz, horizon)).await?;
         let points: Vec<Point> = entries.iter().map(|e| self.point(e)).collect();
-        let sessions: usize = entries.iter().map(|e| e.sessions.len()).sum();
+        let entries: HashMap<i64, Arc<ActivityEntry>> =
+            entries.into_iter().map(|e| (e.id, Arc::new(e))).collect();
+        let mut by_time: Vec<TimeRec> = entries
+            .values()
+            .flat_map(|e| time_recs(e, self.project(e.latitude, e.longitude)))
+            .collect();
+        by_time.sort_unstable_by_key(by_time_key);
+        let sessions = by_time.len();
         let snap = Snapshot {
-            entries: entries.into_iter().map(|e| (e.id, Arc::new(e))).collect(),
+            entries,
             tree: RTree::bulk_load(points),
+            by_time,
         };
-        *self.snap.write().map_err(|_| lock_err())? = snap;
+        *self.snap.write().map_err(|_| lock_err())? = Arc::new(snap);
         Ok(sessions)
     }
 
@@ -160,19 +240,46 @@ impl DiscoveryIndex {
         let tz = self.tz;
         let horizon = self.horizon_days;
         let wanted = ids.clone();
-        let fresh = db.run(move |conn| load(conn, Some(&wanted), tz, horizon)).await?;
-        let mut snap = self.snap.write().map_err(|_| lock_err())?;
-        for id in ids {
-            if let Some(old) = snap.entries.remove(&id) {
-                let p = self.point(&old);
-                snap.tree.remove(&p);
+        let fresh = db
+            .run(move |conn| load(conn, Some(&wanted), tz, horizon))
+            .await?;
+        // Copy on write: readers keep using the old snapshot until the new one is swapped in.
+        let old = self.snapshot()?;
+        let mut entries = old.entries.clone();
+        let mut tree = old.tree.clone();
+        for id in &ids {
+            if let Some(e) = entries.remove(id) {
+                tree.remove(&self.point(&e));
             }
         }
+        let mut added: Vec<TimeRec> = Vec::new();
         for e in fresh {
-            let p = self.point(&e);
-            snap.tree.insert(p);
-            snap.entries.insert(e.id, Arc::new(e));
+            let e = Arc::new(e);
+            tree.insert(self.point(&e));
+            added.extend(time_recs(&e, self.project(e.latitude, e.longitude)));
+            entries.insert(e.id, e);
         }
+        added.sort_unstable_by_key(by_time_key);
+        let kept = old.by_time.iter().filter(|r| !ids.contains(&r.entry.id));
+        let mut by_time = Vec::with_capacity(old.by_time.len() + added.len());
+        let mut added = added.into_iter().peekable();
+        for r in kept {
+            while added
+                .peek()
+                .is_some_and(|a| by_time_key(a) < by_time_key(r))
+            {
+                if let Some(a) = added.next() {
+                    by_time.push(a);
+                }
+            }
+            by_time.push(r.clone());
+        }
+        by_time.extend(added);
+        *self.snap.write().map_err(|_| lock_err())? = Arc::new(Snapshot {
+            entries,
+            tree,
+            by_time,
+        });
         Ok(())
     }
 
@@ -186,36 +293,23 @@ impl DiscoveryIndex {
                     .load::<i64>(conn)?)
             })
             .await?;
-        if let Ok(snap) = self.snap.read() {
-            ids.extend(snap.entries.values().filter(|e| e.organization_id == org).map(|e| e.id));
+        if let Ok(snap) = self.snapshot() {
+            ids.extend(
+                snap.entries
+                    .values()
+                    .filter(|e| e.organization_id == org)
+                    .map(|e| e.id),
+            );
         }
         ids.sort_unstable();
         ids.dedup();
         self.reload(db, ids).await
     }
 
-    /// Activities within `radius_m` of a point (by the projection; refine with haversine), or
-    /// every activity when there is no point.
-    pub fn candidates(&self, centre: Option<(f64, f64)>, radius_m: f64) -> Result<Vec<Arc<ActivityEntry>>, AppError> {
-        let snap = self.snap.read().map_err(|_| lock_err())?;
-        Ok(match centre {
-            Some((lat, lon)) => {
-                // 1% slack for the projection; the caller checks the exact distance.
-                let r = radius_m * 1.01;
-                snap.tree
-                    .locate_within_distance(project(lat, lon, self.ref_lat), r * r)
-                    .filter_map(|p| snap.entries.get(&p.data).cloned())
-                    .collect()
-            }
-            None => snap.entries.values().cloned().collect(),
-        })
-    }
-
     /// Sizes, for the benchmark and the logs: (activities, sessions).
     pub fn len(&self) -> (usize, usize) {
-        self.snap
-            .read()
-            .map(|s| (s.entries.len(), s.entries.values().map(|e| e.sessions.len()).sum()))
+        self.snapshot()
+            .map(|s| (s.entries.len(), s.by_time.len()))
             .unwrap_or((0, 0))
     }
 
@@ -226,7 +320,12 @@ impl DiscoveryIndex {
 }
 
 /// Loads public activities (all, or only `only`) with their upcoming sessions.
-fn load(conn: &mut AnyConnection, only: Option<&[i64]>, tz: Tz, horizon_days: i64) -> Result<Vec<ActivityEntry>, AppError> {
+fn load(
+    conn: &mut AnyConnection,
+    only: Option<&[i64]>,
+    tz: Tz,
+    horizon_days: i64,
+) -> Result<Vec<ActivityEntry>, AppError> {
     let now = Utc::now();
     let from = (now - Duration::hours(1)).naive_utc();
     let to = (now + Duration::days(horizon_days + 1)).naive_utc();
@@ -258,7 +357,10 @@ fn load(conn: &mut AnyConnection, only: Option<&[i64]>, tz: Tz, horizon_days: i6
         }
         let links: Vec<(i64, i64)> = activity_interests::table
             .filter(activity_interests::activity_id.eq_any(chunk))
-            .select((activity_interests::activity_id, activity_interests::interest_id))
+            .select((
+                activity_interests::activity_id,
+                activity_interests::interest_id,
+            ))
             .load(conn)?;
         for (a, i) in links {
             interests_by.entry(a).or_default().push(i);
@@ -268,7 +370,10 @@ fn load(conn: &mut AnyConnection, only: Option<&[i64]>, tz: Tz, horizon_days: i6
     Ok(rows
         .into_iter()
         .map(|(a, org)| {
-            let organization = orgs.entry(org.clone()).or_insert_with(|| Arc::from(org.as_str())).clone();
+            let organization = orgs
+                .entry(org.clone())
+                .or_insert_with(|| Arc::from(org.as_str()))
+                .clone();
             let sessions = sessions_by
                 .remove(&a.id)
                 .unwrap_or_default()
@@ -292,13 +397,21 @@ fn load(conn: &mut AnyConnection, only: Option<&[i64]>, tz: Tz, horizon_days: i6
         .collect())
 }
 
-fn entry(a: Activity, organization: Arc<str>, interests: Vec<i64>, sessions: Vec<SessionEntry>) -> ActivityEntry {
+fn entry(
+    a: Activity,
+    organization: Arc<str>,
+    interests: Vec<i64>,
+    sessions: Vec<SessionEntry>,
+) -> ActivityEntry {
     let text = format!("{} {} {}", a.title, a.venue_name, a.description).to_lowercase();
     ActivityEntry {
         id: a.id,
         organization_id: a.organization_id,
         organization,
-        languages: split_tags(&a.languages).into_iter().map(String::into_boxed_str).collect(),
+        languages: split_tags(&a.languages)
+            .into_iter()
+            .map(String::into_boxed_str)
+            .collect(),
         wheelchair: wheelchair_rank(&a.wheelchair),
         accessibility: bits(&split_tags(&a.accessibility), ACCESSIBILITY),
         low_barrier: bits(&split_tags(&a.low_barrier), LOW_BARRIER),

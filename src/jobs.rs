@@ -18,8 +18,13 @@ pub fn spawn_index_follower(state: AppState) {
                 Ok(Event::ActivityChanged { activity_id }) => {
                     follower.index.reload(&follower.db, vec![activity_id]).await
                 }
-                Ok(Event::OrganizationStatusChanged { organization_id, .. }) => {
-                    follower.index.reload_organization(&follower.db, organization_id).await
+                Ok(Event::OrganizationStatusChanged {
+                    organization_id, ..
+                }) => {
+                    follower
+                        .index
+                        .reload_organization(&follower.db, organization_id)
+                        .await
                 }
                 Ok(_) => Ok(()),
                 Err(RecvError::Lagged(n)) => {

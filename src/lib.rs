@@ -4,12 +4,14 @@
 
 pub mod areas;
 pub mod auth;
+pub mod bench;
 pub mod bus;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod feeds;
 pub mod i18n;
 pub mod index;
 pub mod jobs;

@@ -1,4 +1,4 @@
-//! The `legami` command line: serve, migrate, seed-demo, create-admin.
+//! The `legami` command line: serve, migrate, seed-demo, seed-bench, create-admin.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -33,6 +33,21 @@ enum Command {
     },
     /// Fill an empty database with the demo city.
     SeedDemo,
+    /// Fill the database with the discovery benchmark's synthetic city (see bench/README.md).
+    SeedBench {
+        /// Published activities to create (20,000 give about 100,000 upcoming sessions).
+        #[arg(long, default_value_t = 20_000)]
+        activities: usize,
+        /// Seed of the generator: the same seed gives the same city.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Seed even though the database already has activities.
+        #[arg(long)]
+        force: bool,
+        /// Activities per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch: usize,
+    },
     /// Create an administrator (or promote an existing account).
     CreateAdmin {
         /// The administrator's e-mail address.
@@ -75,6 +90,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let state = build_state(settings).await?;
             let summary = legami::demo::seed(&state).await?;
             println!("{summary}");
+            Ok(())
+        }),
+        Command::SeedBench {
+            activities,
+            seed,
+            force,
+            batch,
+        } => rt.block_on(async {
+            let state = build_state(settings).await?;
+            let options = legami::bench::SeedOptions {
+                activities,
+                seed,
+                force,
+                batch,
+            };
+            let report = legami::bench::seed(&state, &options).await?;
+            println!("{report}");
             Ok(())
         }),
         Command::CreateAdmin { email, name } => rt.block_on(async {

@@ -69,8 +69,18 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     } else {
         key.into_bytes()
     };
-    let tz: chrono_tz::Tz = settings.city.timezone.parse().unwrap_or(chrono_tz::Europe::Rome);
-    let index = Arc::new(crate::index::DiscoveryIndex::new(tz, settings.city.horizon_days, 45.46));
+    let tz: chrono_tz::Tz = settings
+        .city
+        .timezone
+        .parse()
+        .unwrap_or(chrono_tz::Europe::Rome);
+    let (ref_lat, ref_lon) = areas.reference_point().unwrap_or((45.4642, 9.1900));
+    let index = Arc::new(crate::index::DiscoveryIndex::new(
+        tz,
+        settings.city.horizon_days,
+        ref_lat,
+        ref_lon,
+    ));
     let state = AppState {
         index,
         settings: Arc::new(settings),
@@ -85,7 +95,11 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         secret_key: Arc::new(secret_key),
     };
     crate::services::activities::seed_interests(&state).await?;
-    let sessions = state.index.rebuild(&state.db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let sessions = state
+        .index
+        .rebuild(&state.db)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     tracing::info!(sessions, "discovery index built");
     crate::jobs::spawn_index_follower(state.clone());
     Ok(state)

@@ -135,7 +135,7 @@ pub async fn csrf_cookie(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let path = req.path().to_string();
-    if is_api(&path) || path.starts_with("/static/") {
+    if is_api(&path) || path.starts_with("/static/") || path.ends_with(".ics") {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let Some(state) = state_of(req.request()) else {

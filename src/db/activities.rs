@@ -405,6 +405,48 @@ pub fn update_session(
         .execute(conn)
 }
 
+/// Marks an activity's future sessions as changed (for the open-data feed) after an edit of
+/// the series that may change what they show.
+pub fn touch_future_sessions(
+    conn: &mut AnyConnection,
+    activity: i64,
+    from: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        activity_sessions::table
+            .filter(activity_sessions::activity_id.eq(activity))
+            .filter(activity_sessions::starts_at.ge(from)),
+    )
+    .set(activity_sessions::updated_at.eq(now))
+    .execute(conn)
+}
+
+/// Marks every activity of an organization, and their future sessions, as changed (its
+/// accreditation or name changed what the public sees).
+pub fn touch_organization(
+    conn: &mut AnyConnection,
+    org: i64,
+    from: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let ids: Vec<i64> = activities::table
+        .filter(activities::organization_id.eq(org))
+        .select(activities::id)
+        .load(conn)?;
+    diesel::update(activities::table.filter(activities::organization_id.eq(org)))
+        .set(activities::updated_at.eq(now))
+        .execute(conn)?;
+    diesel::update(
+        activity_sessions::table
+            .filter(activity_sessions::activity_id.eq_any(&ids))
+            .filter(activity_sessions::starts_at.ge(from)),
+    )
+    .set(activity_sessions::updated_at.eq(now))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// Sets the status of every future session of an activity (when it is cancelled, paused, resumed).
 pub fn set_future_sessions_status(
     conn: &mut AnyConnection,

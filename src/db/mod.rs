@@ -226,7 +226,10 @@ pub fn revert_all_migrations(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The current time as stored: UTC without offset.
+/// The current time as stored: UTC without offset, to the millisecond (both backends then
+/// store exactly the same value, and feeds page by milliseconds).
 pub fn now() -> chrono::NaiveDateTime {
-    chrono::Utc::now().naive_utc()
+    use chrono::{DurationRound, TimeDelta};
+    let t = chrono::Utc::now().naive_utc();
+    t.duration_trunc(TimeDelta::milliseconds(1)).unwrap_or(t)
 }

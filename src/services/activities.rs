@@ -352,6 +352,7 @@ pub async fn update(
             adb::set_activity_interests(conn, id, &input.interests)?;
             let a = adb::find_activity(conn, id)?.ok_or(AppError::NotFound)?;
             materialize(conn, &a, horizon)?;
+            adb::touch_future_sessions(conn, id, db::now(), db::now())?;
             audit::record(
                 conn,
                 Some(user_c.id()),
@@ -505,7 +506,12 @@ pub async fn edit_session(
 
 /// The organizer confirms the sessions of the coming `days` (31 by default): "yes, they
 /// will take place". Returns how many were newly confirmed.
-pub async fn confirm_upcoming(state: &AppState, user: &CurrentUser, id: i64, days: i64) -> Result<usize, AppError> {
+pub async fn confirm_upcoming(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    days: i64,
+) -> Result<usize, AppError> {
     if !(1..=120).contains(&days) {
         return Err(AppError::field("days", "err-confirm-days"));
     }
@@ -519,7 +525,14 @@ pub async fn confirm_upcoming(state: &AppState, user: &CurrentUser, id: i64, day
             }
             let now = db::now();
             let n = adb::confirm_sessions(conn, id, now, now + Duration::days(days), now)?;
-            audit::record(conn, Some(user_c.id()), "activity.confirm_sessions", "activity", Some(id), &n.to_string())?;
+            audit::record(
+                conn,
+                Some(user_c.id()),
+                "activity.confirm_sessions",
+                "activity",
+                Some(id),
+                &n.to_string(),
+            )?;
             Ok(n)
         })
         .await?;
@@ -531,7 +544,10 @@ pub async fn confirm_upcoming(state: &AppState, user: &CurrentUser, id: i64, day
 /// instances hear it on the bus.
 async fn changed(state: &AppState, activity_id: i64) -> Result<(), AppError> {
     state.index.reload(&state.db, vec![activity_id]).await?;
-    state.bus.publish(Event::ActivityChanged { activity_id }).await;
+    state
+        .bus
+        .publish(Event::ActivityChanged { activity_id })
+        .await;
     Ok(())
 }
 

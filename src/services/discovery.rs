@@ -5,14 +5,18 @@
 use crate::db::activities::{self as adb, Interest};
 use crate::domain::activities::{ACCESSIBILITY, LOW_BARRIER};
 use crate::domain::geo::distance_m;
-use crate::index::{bits, names, ActivityEntry, SessionEntry};
-use std::collections::BinaryHeap;
 use crate::error::{AppError, FieldErrors};
+use crate::index::{bits, names, ActivityEntry, SessionEntry};
 use crate::state::AppState;
 use base64::Engine;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+/// Results are counted up to this many; beyond, `total_capped` says "at least".
+pub const TOTAL_CAP: usize = 1000;
 
 /// Largest radius a search may ask for, in metres.
 pub const MAX_RADIUS_M: f64 = 20_000.0;
@@ -112,8 +116,10 @@ pub struct SearchPage {
     pub items: Vec<SessionSummary>,
     /// Pass as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
-    /// Total results of the search (all pages).
+    /// Results of the search over all pages, counted up to 1000.
     pub total: usize,
+    /// True when there are at least `total` results (the count stopped at 1000).
+    pub total_capped: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -317,7 +323,12 @@ fn check(p: &SearchParams, tz: Tz, state: &AppState) -> Result<Checked, AppError
 
 /// Runs a search against the in-memory index.
 pub async fn search(state: &AppState, p: &SearchParams) -> Result<SearchPage, AppError> {
-    let tz: Tz = state.settings.city.timezone.parse().unwrap_or(chrono_tz::Europe::Rome);
+    let tz: Tz = state
+        .settings
+        .city
+        .timezone
+        .parse()
+        .unwrap_or(chrono_tz::Europe::Rome);
     let c = check(p, tz, state)?;
     let wanted_interests = if p.interest.is_empty() {
         Vec::new()
@@ -326,54 +337,105 @@ pub async fn search(state: &AppState, p: &SearchParams) -> Result<SearchPage, Ap
         expand_interests(&p.interest, &taxonomy)
     };
     let filter = ActivityFilter::new(&c, p, wanted_interests);
-    let candidates = state.index.candidates(c.centre, c.radius)?;
+    let snap = state.index.snapshot()?;
+    let centre_xy = c.centre.map(|(lat, lon)| state.index.project(lat, lon));
     let (from, to) = (c.from.timestamp(), c.to.timestamp());
     let after = c.after.as_ref().map(|cur| (cur.k, cur.id));
-    // The page: the smallest (key, id) after the cursor, kept in a bounded max-heap.
-    let mut heap: BinaryHeap<(i64, i64, usize, usize)> = BinaryHeap::with_capacity(c.limit + 2);
+    // (key, session id, entry, session index), best first; at most limit + 1 kept.
+    let mut page: Vec<(i64, i64, Arc<ActivityEntry>, usize)> = Vec::with_capacity(c.limit + 1);
     let mut total = 0usize;
-    for (ei, e) in candidates.iter().enumerate() {
-        let distance = c.centre.map(|(lat, lon)| distance_m(lat, lon, e.latitude, e.longitude));
-        if distance.is_some_and(|d| d > c.radius) || !filter.accepts(e) {
-            continue;
+    if c.by_distance {
+        // Every activity in the circle; the page is the nearest sessions (ties by id).
+        let mut heap: BinaryHeap<(i64, i64, usize, usize)> = BinaryHeap::with_capacity(c.limit + 2);
+        let near = snap.activities_near(centre_xy, c.radius);
+        for (ei, e) in near.iter().enumerate() {
+            let d = c
+                .centre
+                .map(|(lat, lon)| distance_m(lat, lon, e.latitude, e.longitude))
+                .unwrap_or(0.0);
+            if d > c.radius || !filter.accepts(e) {
+                continue;
+            }
+            let first = e.sessions.partition_point(|s| s.starts_at < from);
+            for (si, s) in e.sessions.iter().enumerate().skip(first) {
+                if s.starts_at >= to {
+                    break;
+                }
+                if !filter.accepts_time(s.hour, s.weekday) {
+                    continue;
+                }
+                total += 1;
+                let key = (d * 1000.0) as i64;
+                if after.is_some_and(|a| (key, s.id) <= a) {
+                    continue;
+                }
+                heap.push((key, s.id, ei, si));
+                if heap.len() > c.limit + 1 {
+                    heap.pop();
+                }
+            }
         }
-        let first = e.sessions.partition_point(|s| s.starts_at < from);
-        for (si, s) in e.sessions.iter().enumerate().skip(first) {
-            if s.starts_at >= to {
+        page = heap
+            .into_sorted_vec()
+            .into_iter()
+            .map(|(k, id, ei, si)| (k, id, near[ei].clone(), si))
+            .collect();
+    } else {
+        // Sessions in time order from `from`: the page is the first matches after the cursor.
+        // The total is counted up to TOTAL_CAP and the scan stops once the page is full and
+        // the cap reached, so a busy area costs no more than a quiet one.
+        let r2 = (c.radius * 1.01) * (c.radius * 1.01);
+        let start = snap.by_time.partition_point(|r| r.starts < from);
+        for r in &snap.by_time[start..] {
+            if r.starts >= to {
                 break;
             }
-            if !filter.accepts_time(s.hour, s.weekday) {
+            if let Some([cx, cy]) = centre_xy {
+                let (dx, dy) = (r.x as f64 - cx, r.y as f64 - cy);
+                if dx * dx + dy * dy > r2 {
+                    continue;
+                }
+            }
+            let e = &r.entry;
+            if let Some((lat, lon)) = c.centre {
+                if distance_m(lat, lon, e.latitude, e.longitude) > c.radius {
+                    continue;
+                }
+            }
+            let s = &e.sessions[r.si as usize];
+            if !filter.accepts(e) || !filter.accepts_time(s.hour, s.weekday) {
                 continue;
             }
             total += 1;
-            let key = match (c.by_distance, distance) {
-                (true, Some(d)) => (d * 1000.0) as i64,
-                _ => s.starts_at * 1000,
-            };
-            if after.is_some_and(|a| (key, s.id) <= a) {
-                continue;
+            let key = r.starts * 1000;
+            if page.len() <= c.limit && after.is_none_or(|a| (key, s.id) > a) {
+                page.push((key, s.id, e.clone(), r.si as usize));
             }
-            heap.push((key, s.id, ei, si));
-            if heap.len() > c.limit + 1 {
-                heap.pop();
+            if page.len() > c.limit && total >= TOTAL_CAP {
+                break;
             }
         }
     }
-    let mut page = heap.into_sorted_vec();
     let next_cursor = (page.len() > c.limit).then(|| {
-        let (k, id, _, _) = page[c.limit - 1];
-        encode_cursor(k, id)
+        let (k, id, _, _) = &page[c.limit - 1];
+        encode_cursor(*k, *id)
     });
     page.truncate(c.limit);
     let items = page
         .into_iter()
-        .map(|(_, _, ei, si)| {
-            let e = &candidates[ei];
-            let distance = c.centre.map(|(lat, lon)| distance_m(lat, lon, e.latitude, e.longitude));
-            summary(state, tz, e, &e.sessions[si], distance)
+        .map(|(_, _, e, si)| {
+            let distance = c
+                .centre
+                .map(|(lat, lon)| distance_m(lat, lon, e.latitude, e.longitude));
+            summary(state, tz, &e, &e.sessions[si], distance)
         })
         .collect();
-    Ok(SearchPage { items, next_cursor, total })
+    Ok(SearchPage {
+        items,
+        next_cursor,
+        total: total.min(TOTAL_CAP),
+        total_capped: total >= TOTAL_CAP,
+    })
 }
 
 /// The activity-level filters, prepared once per search.
@@ -406,17 +468,29 @@ impl ActivityFilter {
             access: bits(&p.access, ACCESSIBILITY),
             features: bits(&p.feature, LOW_BARRIER),
             interests,
-            words: c.q.as_deref().map(|q| q.split_whitespace().map(String::from).collect()).unwrap_or_default(),
+            words: c
+                .q
+                .as_deref()
+                .map(|q| q.split_whitespace().map(String::from).collect())
+                .unwrap_or_default(),
             times: p.time_of_day.clone(),
             weekdays: p.weekday.clone(),
         }
     }
 
     fn accepts(&self, e: &ActivityEntry) -> bool {
-        if self.area.as_deref().is_some_and(|a| e.nil_code.as_deref() != Some(a)) {
+        if self
+            .area
+            .as_deref()
+            .is_some_and(|a| e.nil_code.as_deref() != Some(a))
+        {
             return false;
         }
-        if self.district.as_deref().is_some_and(|d| e.municipio_code.as_deref() != Some(d)) {
+        if self
+            .district
+            .as_deref()
+            .is_some_and(|d| e.municipio_code.as_deref() != Some(d))
+        {
             return false;
         }
         if self.organization.is_some_and(|o| o != e.organization_id) {
@@ -434,7 +508,10 @@ impl ActivityFilter {
                 return false;
             }
         }
-        if e.wheelchair < self.wheelchair || e.accessibility & self.access != self.access || e.low_barrier & self.features != self.features {
+        if e.wheelchair < self.wheelchair
+            || e.accessibility & self.access != self.access
+            || e.low_barrier & self.features != self.features
+        {
             return false;
         }
         if !self.interests.is_empty() && !e.interests.iter().any(|i| self.interests.contains(i)) {
@@ -470,7 +547,13 @@ fn expand_interests(asked: &[i64], taxonomy: &[Interest]) -> Vec<i64> {
 }
 
 /// The public summary of a session.
-pub fn summary(state: &AppState, tz: Tz, e: &ActivityEntry, s: &SessionEntry, distance: Option<f64>) -> SessionSummary {
+pub fn summary(
+    state: &AppState,
+    tz: Tz,
+    e: &ActivityEntry,
+    s: &SessionEntry,
+    distance: Option<f64>,
+) -> SessionSummary {
     let starts = DateTime::from_timestamp(s.starts_at, 0).unwrap_or_default();
     SessionSummary {
         id: s.id,
@@ -484,7 +567,11 @@ pub fn summary(state: &AppState, tz: Tz, e: &ActivityEntry, s: &SessionEntry, di
         address: e.address.to_string(),
         latitude: e.latitude,
         longitude: e.longitude,
-        area: e.nil_code.as_deref().and_then(|c| state.areas.name("small", c)).map(String::from),
+        area: e
+            .nil_code
+            .as_deref()
+            .and_then(|c| state.areas.name("small", c))
+            .map(String::from),
         distance_m: distance.map(|d| d.round() as u32),
         cost_kind: e.cost_kind.to_string(),
         cost_cents: e.cost_cents,

@@ -253,6 +253,7 @@ pub async fn decide_organization(
                 .apply(from)
                 .map_err(|m| AppError::field("decision", m))?;
             orgs::set_organization_status(conn, id, to.as_str())?;
+            crate::db::activities::touch_organization(conn, id.0, db::now(), db::now())?;
             orgs::insert_decision(
                 conn,
                 "organization",

@@ -6,10 +6,14 @@
 #[macro_use]
 mod helpers;
 
+mod activities;
+mod activity_pages;
 mod admin;
 mod auth;
 mod bad_input;
 mod csrf;
+mod discovery;
+mod feeds;
 mod health;
 mod organizations;
 mod pages;

@@ -292,3 +292,301 @@ err-weekday = I giorni vanno da 1 (lunedì) a 7 (domenica).
 err-sort-needs-centre = Per ordinare per distanza serve un punto di partenza.
 err-limit = Si possono chiedere da 1 a 50 risultati per pagina.
 err-cursor = Il segnalibro della pagina non è valido: ricomincia dalla prima pagina.
+
+# ---- Attività: ricerca, pagine di attività e incontri, moduli per chi organizza ----
+search-title = Trova un'attività
+search-heading = Trova un'attività vicino a te
+search-lead = Camminate, giochi, orti, musica, pranzi insieme: scegli dove e quando e guarda che cosa c'è. Non serve registrarsi.
+search-jump = Vai ai risultati
+search-where = Dove?
+search-place-duomo = Vicino a Piazza del Duomo
+search-place-area = In un quartiere
+search-place-point = Vicino a un punto della mappa
+search-place-anywhere = In tutta la città
+search-area = Quartiere
+search-area-hint = Scegli "In un quartiere" qui sopra, poi il quartiere dall'elenco.
+search-radius = Fin dove puoi andare
+search-radius-hint = In linea d'aria da Piazza del Duomo o dal punto che hai scelto.
+search-when = Quando?
+search-dates-hint = Lascia vuote le date per vedere i prossimi 30 giorni. Scrivi le date come 2026-12-01 oppure 1/12/2026.
+search-from = Dal
+search-to = Al (compreso)
+search-words = Parole da cercare
+search-words-hint = Facoltativo. Per esempio: camminata, coro, carte.
+search-more = Altri filtri: giorno, orario, interessi, costo, lingua, accessibilità
+search-time-of-day = Momento della giornata
+time-of-day-morning = Mattina (prima delle 12)
+time-of-day-afternoon = Pomeriggio (dalle 12 alle 18)
+time-of-day-evening = Sera (dopo le 18)
+search-weekdays = Giorni della settimana
+search-weekdays-hint = Lascia tutto vuoto per qualsiasi giorno.
+search-interests = Interessi
+search-interests-hint = Lascia tutto vuoto per vedere tutto.
+search-interest-whole = Tutto in "{ $name }"
+search-free = Solo attività gratuite (o a offerta libera)
+search-language = Una lingua che parli
+search-language-hint = Le attività in cui si parla poco sono sempre mostrate.
+search-any-language = Qualsiasi lingua
+search-wheelchair = Accesso in sedia a rotelle
+search-wheelchair-any = Non mi serve
+search-wheelchair-partial = Almeno in parte accessibile
+search-wheelchair-full = Completamente accessibile
+search-access = Che cosa ti serve nel luogo
+search-access-hint = Sono mostrati solo i luoghi che hanno tutto ciò che spunti.
+search-features = Per sentirti a tuo agio
+search-features-hint = Sono mostrate solo le attività che hanno tutto ciò che spunti.
+search-sort = Ordine dei risultati
+search-sort-time = Prima i più vicini nel tempo
+search-sort-distance = Prima i più vicini a te
+search-button = Cerca
+search-reset = Ricomincia
+search-found = Incontri trovati: { $count }
+search-scope-duomo = entro { $radius } da Piazza del Duomo
+search-scope-point = entro { $radius } dal punto che hai scelto
+search-scope-area = nel quartiere { $area }
+search-scope-anywhere = in tutta { $city }
+search-distance-duomo = a { $distance } da Piazza del Duomo
+search-distance-point = a { $distance } dal punto che hai scelto
+search-empty = Non abbiamo trovato incontri con queste scelte.
+search-empty-try = Puoi provare a:
+search-widen = cercare più lontano, entro { $radius }
+search-whole-city = cercare in tutta { $city }
+search-fewer-filters = togliere gli altri filtri
+search-later = guardare i prossimi tre mesi
+search-pages = Pagine dei risultati
+search-first-page = Torna alla prima pagina
+search-next-page = Pagina successiva
+search-calendar = Ricevi questi risultati nel tuo calendario
+search-calendar-hint = Il calendario del telefono o del computer mostrerà i nuovi incontri man mano che vengono pubblicati.
+
+fact-when = Quando
+fact-when-see-list = Guarda le date qui sotto.
+fact-usually = Di solito:
+fact-duration = Durata:
+fact-where = Dove
+fact-area = Quartiere:
+fact-map = Vedi il luogo sulla mappa (OpenStreetMap)
+fact-meeting-point = Punto d'incontro
+fact-cost = Costo
+fact-seats = Posti
+fact-seats-unlimited = Nessun limite
+fact-languages = Lingue parlate
+fact-audience = Pensata soprattutto per
+fact-interests = Interessi
+fact-organizer = Organizzata da
+fact-welcome = Facile partecipare
+fact-access = Accessibilità
+fact-what-to-expect = Che cosa aspettarsi
+fact-what-to-bring = Che cosa portare
+fact-contact = Contatti
+fact-note = Nota:
+
+cost-free = Gratuita
+cost-pay-what-you-can = Offerta libera
+cost-help = aiuto con il costo disponibile
+cost-help-long = Se il costo è un problema, chiedi: c'è un aiuto.
+cost-kind-free = Gratuita
+cost-kind-amount = Un prezzo fisso
+cost-kind-pay_what_you_can = Offerta libera
+
+feature-drop_in = Senza prenotazione
+feature-first_timer_friendly = Adatta alla prima volta
+feature-welcomer = Accoglienza all'ingresso
+feature-come_alone = Puoi venire da solo o da sola
+feature-language_light = Si parla poco
+feature-text-drop_in = Puoi venire senza prenotare: basta presentarsi.
+feature-text-first_timer_friendly = Va benissimo venire per la prima volta: nessuno si aspetta che tu sappia già come funziona.
+feature-text-welcomer = Qualcuno accoglie all'ingresso chi arriva per la prima volta.
+feature-text-come_alone = Puoi venire da solo o da sola: lo fanno in tanti.
+feature-text-language_light = Non serve parlare bene l'italiano: si parla poco.
+
+access-step_free = Accesso senza gradini
+access-accessible_toilet = Bagno accessibile
+access-hearing_loop = Anello a induzione per apparecchi acustici
+access-sign_language = Lingua dei segni italiana (LIS)
+access-seating = Sedie per riposarsi
+access-quiet_space = Uno spazio tranquillo
+wheelchair-partial = In parte accessibile in sedia a rotelle
+wheelchair-full = Accessibile in sedia a rotelle
+wheelchair-long-no = Non accessibile in sedia a rotelle.
+wheelchair-long-partial = In parte accessibile in sedia a rotelle: chiedi i dettagli a chi organizza.
+wheelchair-long-full = Completamente accessibile in sedia a rotelle.
+
+audience-all_ages = tutti, di ogni età
+audience-seniors = persone anziane
+audience-families = famiglie con bambini
+audience-newcomers = chi è arrivato da poco in città
+audience-young_adults = giovani adulti
+
+language-it = italiano
+language-en = inglese
+language-ar = arabo
+language-es = spagnolo
+language-fr = francese
+language-zh = cinese
+language-ro = rumeno
+language-uk = ucraino
+language-de = tedesco
+language-pt = portoghese
+language-ru = russo
+language-tl = filippino
+language-bn = bengalese
+language-sq = albanese
+
+weekday-1 = lunedì
+weekday-2 = martedì
+weekday-3 = mercoledì
+weekday-4 = giovedì
+weekday-5 = venerdì
+weekday-6 = sabato
+weekday-7 = domenica
+month-1 = gennaio
+month-2 = febbraio
+month-3 = marzo
+month-4 = aprile
+month-5 = maggio
+month-6 = giugno
+month-7 = luglio
+month-8 = agosto
+month-9 = settembre
+month-10 = ottobre
+month-11 = novembre
+month-12 = dicembre
+word-and = e
+date-words = { $weekday } { $day } { $month }
+date-today = oggi, { $date }
+date-tomorrow = domani, { $date }
+rule-daily = Tutti i giorni
+rule-weekly = Ogni { $days }
+rule-biweekly = Ogni due settimane: { $days }
+rule-monthly = { $nth ->
+        [first] { $fem ->
+            [yes] La prima
+           *[no] Il primo
+        }
+        [second] { $fem ->
+            [yes] La seconda
+           *[no] Il secondo
+        }
+        [third] { $fem ->
+            [yes] La terza
+           *[no] Il terzo
+        }
+        [fourth] { $fem ->
+            [yes] La quarta
+           *[no] Il quarto
+        }
+       *[last] { $fem ->
+            [yes] L'ultima
+           *[no] L'ultimo
+        }
+    } { $day } del mese
+
+activity-status-draft = bozza
+activity-status-published = pubblicata
+activity-status-paused = sospesa
+activity-status-cancelled = annullata
+activity-status-explain-draft = Questa bozza la vedono solo le persone dell'organizzazione. Pubblicala perché tutti possano trovarla.
+activity-status-explain-paused = L'attività è sospesa: non compare nelle ricerche finché non la riprendi.
+activity-status-now = Stato attuale:
+activity-cancelled-notice = Questa attività è annullata: i suoi incontri non si terranno.
+activity-next-sessions = Prossimi incontri
+activity-no-sessions = Al momento non ci sono incontri in programma.
+activity-add-calendar = Aggiungi al mio calendario
+activity-organizer-tools = Per chi organizza
+activity-edit-link = Modifica l'attività
+activity-action-publish = Pubblica
+activity-action-pause = Sospendi
+activity-action-resume = Riprendi
+activity-action-cancel = Annulla l'attività…
+activity-done-created = Attività salvata.
+activity-done-saved = Modifiche salvate.
+activity-done-published = L'attività è pubblicata: tutti possono trovarla.
+activity-done-paused = L'attività è sospesa: non compare più nelle ricerche.
+activity-done-cancelled = L'attività è annullata.
+activity-cancel-title = Annulla l'attività
+activity-cancel-explain = Tutti i suoi incontri futuri saranno annullati e l'attività non potrà più essere modificata. La pagina resta visibile e dice che è annullata.
+activity-cancel-upcoming = Incontri che saranno annullati:
+activity-cancel-confirm = Sì, annulla l'attività
+activity-cancel-back = No, torna indietro
+activity-new-title = Nuova attività
+activity-edit-title = Modifica l'attività
+activity-form-intro = I campi segnati con * sono obbligatori. Descrivi l'attività in modo semplice: da questa pagina le persone decideranno se venire.
+activity-publish-button = Pubblica
+activity-draft-button = Salva come bozza
+activity-save-button = Salva le modifiche
+form-back = Torna indietro senza salvare
+form-section-what = Che cosa
+form-section-where = Dove
+form-section-when = Quando
+form-section-cost = Posti e costo
+form-section-languages = Lingue
+form-section-access = Accessibilità e accoglienza
+form-section-practical = Informazioni pratiche
+form-interest-general = { $name } (in generale)
+field-title = Titolo
+hint-title = Breve e chiaro, per esempio: "Gruppo di cammino al Parco Sempione".
+hint-activity-description = Che cosa fate, per chi, in poche righe.
+field-interests = Interessi
+hint-interests = Scegline da 1 a 5.
+field-audience = Pensata soprattutto per
+hint-audience = Facoltativo: tutti sono sempre benvenuti.
+field-venue = Nome del luogo
+hint-venue = Per esempio: "Biblioteca Sormani" oppure "Parco Sempione, lato Arena".
+hint-meeting-point = Facoltativo. Dove trovarsi di preciso, per esempio: "al cancello laterale".
+field-starts-at = Data e ora del primo incontro
+hint-starts-at = Per esempio 2026-12-01T10:00, ora di Milano.
+field-duration = Durata in minuti
+hint-duration = Per esempio 90 per un'ora e mezza.
+field-repetition = Si ripete?
+hint-repetition = "Ogni mese" si ripete nello stesso giorno della settimana del primo incontro (per esempio, il secondo martedì).
+repeat-none = Una volta sola
+repeat-weekly = Ogni settimana
+repeat-biweekly = Ogni due settimane
+repeat-monthly = Ogni mese, nello stesso giorno della settimana
+repeat-advanced = Un'altra regola (avanzato)
+field-weekdays = Giorni della settimana
+hint-weekdays = Per "ogni settimana" e "ogni due settimane". Se non ne spunti nessuno, vale il giorno del primo incontro.
+field-rrule = Regola avanzata (RRULE)
+hint-rrule = Solo per "Un'altra regola": una RRULE iCalendar, per esempio FREQ=WEEKLY;BYDAY=TU;UNTIL=20270630T000000Z
+field-exdates = Date in cui non si tiene
+hint-exdates = Facoltativo. Una data per riga, per esempio 2026-12-25.
+field-capacity = Posti
+hint-capacity = Lascia vuoto se non c'è un limite.
+field-cost-kind = Costo
+field-cost-amount = Prezzo in euro
+hint-cost-amount = Solo per "Un prezzo fisso". Per esempio 5 oppure 7,50.
+field-cost-help = Per chi lo chiede c'è un aiuto con il costo
+field-languages = Lingue parlate all'attività
+hint-languages = Spuntane almeno una.
+field-languages-other = Altre lingue
+hint-languages-other = Facoltativo. Codici di due lettere separati da virgole, per esempio: de, pt.
+field-wheelchair = Accesso in sedia a rotelle
+field-accessibility = Nel luogo
+field-low-barrier = Per sentirsi a proprio agio
+hint-low-barrier = Spunta solo ciò che è vero: le persone ci contano.
+hint-what-to-expect = Facoltativo. Come si svolge un incontro, per esempio: "camminiamo piano per un'ora, poi un caffè".
+hint-what-to-bring = Facoltativo. Per esempio: scarpe comode, una bottiglia d'acqua.
+field-contact-phone = Telefono per informazioni
+field-contact-email = E-mail per informazioni
+
+session-cancelled = annullato
+session-cancelled-notice = Questo incontro è annullato: non si terrà.
+session-moved = Questo incontro è stato spostato. Di solito:
+session-add-calendar = Aggiungi questo incontro al mio calendario
+session-all-dates = Tutte le date di questa attività
+session-edit-link = Modifica
+session-edit-title = Modifica un incontro
+session-edit-intro = La modifica vale solo per questo incontro; gli altri restano come sono.
+session-status-scheduled = Si tiene
+session-status-cancelled = Annullato
+field-session-status = Questo incontro
+field-session-starts-at = Data e ora
+field-session-note = Nota per chi partecipa
+hint-session-note = Facoltativo. Per esempio: "questa volta ci troviamo al cancello laterale".
+session-save-button = Salva
+session-done-saved = Incontro salvato.
+err-area-missing = Scegli un quartiere dall'elenco.
+err-exdate = Scrivi una data per riga, come 2026-12-25.
+nav-activities = Trova un'attività
+home-find-activities = Cerca le attività vicino a te
