@@ -406,6 +406,16 @@ pub async fn seed(state: &AppState) -> anyhow::Result<String> {
                 ids["marco@legami.demo"],
                 "Assistente sociale, Municipio 2.",
             )?;
+            let giulia =
+                accounts::find_user(conn, ids["giulia@legami.demo"])?.ok_or(AppError::NotFound)?;
+            crate::services::organizations::sync_linker_group(
+                conn,
+                &giulia,
+                Status::Accredited,
+                "",
+                admin,
+                (45.4642, 9.1900),
+            )?;
             for (o, place) in ORGS.iter().zip(chosen.iter()) {
                 let now = db::now();
                 let owner = ids[o.owner];

@@ -24,6 +24,8 @@ pub struct Organization {
     pub created_by: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Set for an accredited linker's personal group.
+    pub linker_user_id: Option<i64>,
 }
 
 /// A new organization (always pending).
@@ -56,6 +58,26 @@ pub fn insert_organization(
         .get_result(conn)?;
     insert_member(conn, OrganizationId(id), UserId(new.created_by), "owner")?;
     Ok(OrganizationId(id))
+}
+
+/// The personal group of a linker, if it exists.
+pub fn linker_group(conn: &mut AnyConnection, linker: UserId) -> QueryResult<Option<Organization>> {
+    organizations::table
+        .filter(organizations::linker_user_id.eq(Some(linker.0)))
+        .first(conn)
+        .optional()
+}
+
+/// Ties an organization to a linker as their personal group.
+pub fn set_linker_group(
+    conn: &mut AnyConnection,
+    org: OrganizationId,
+    linker: UserId,
+) -> QueryResult<()> {
+    diesel::update(organizations::table.find(org.0))
+        .set(organizations::linker_user_id.eq(Some(linker.0)))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// Adds a member (no-op error on duplicates is the caller's to map).

@@ -172,6 +172,7 @@ diesel::table! {
         created_by -> Int8,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        linker_user_id -> Nullable<Int8>,
     }
 }
 
@@ -214,7 +215,6 @@ diesel::joinable!(linker_profiles -> users (user_id));
 diesel::joinable!(organization_invitations -> organizations (organization_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
 diesel::joinable!(organization_members -> users (user_id));
-diesel::joinable!(organizations -> users (created_by));
 diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(

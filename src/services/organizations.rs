@@ -343,6 +343,60 @@ pub async fn request_linker(
         .await
 }
 
+/// An accredited linker publishes through a personal group (an informal-group organization
+/// tied to them): created at their first accreditation, suspended and reinstated with them.
+pub fn sync_linker_group(
+    conn: &mut crate::db::AnyConnection,
+    user: &User,
+    status: Status,
+    reason: &str,
+    admin: UserId,
+    centre: (f64, f64),
+) -> Result<(), AppError> {
+    let group = orgs::linker_group(conn, user.uid())?;
+    let (target, decision) = match status {
+        Status::Accredited => (Status::Accredited, "reinstate"),
+        _ => (Status::Suspended, "suspend"),
+    };
+    match group {
+        None if status == Status::Accredited => {
+            let now = db::now();
+            let name = format!("Gruppo di {}", user.display_name);
+            let description = format!(
+                "Attività proposte da {}, linker sociale accreditato dal Comune.",
+                user.display_name
+            );
+            let id = orgs::insert_organization(
+                conn,
+                &NewOrganization {
+                    name: &name,
+                    kind: "informal_group",
+                    description: &description,
+                    address: "—",
+                    latitude: centre.0,
+                    longitude: centre.1,
+                    phone: "",
+                    email: "",
+                    website: "",
+                    status: Status::Accredited.as_str(),
+                    created_by: user.id,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+            orgs::set_linker_group(conn, id, user.uid())?;
+            orgs::insert_decision(conn, "organization", id.0, "accredit", "linker", admin)?;
+        }
+        Some(g) if g.status != target.as_str() && g.status != Status::Rejected.as_str() => {
+            orgs::set_organization_status(conn, OrganizationId(g.id), target.as_str())?;
+            orgs::insert_decision(conn, "organization", g.id, decision, reason, admin)?;
+            crate::db::activities::touch_organization(conn, g.id, db::now(), db::now())?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// Applies an admin's decision to a linker, records it, tells them.
 pub async fn decide_linker(
     state: &AppState,
@@ -359,6 +413,7 @@ pub async fn decide_linker(
     }
     let admin_id = admin.id();
     let reason_kept = reason.clone();
+    let centre = state.areas.reference_point().unwrap_or((45.4642, 9.1900));
     let (profile, user) = state
         .db
         .tx(move |conn| {
@@ -386,9 +441,17 @@ pub async fn decide_linker(
             )?;
             let profile = accounts::find_linker(conn, linker)?.ok_or(AppError::NotFound)?;
             let user = accounts::find_user(conn, linker)?.ok_or(AppError::NotFound)?;
+            sync_linker_group(conn, &user, to, &reason, admin_id, centre)?;
             Ok((profile, user))
         })
         .await?;
+    if let Some(g) = state
+        .db
+        .run(move |conn| Ok(orgs::linker_group(conn, linker)?))
+        .await?
+    {
+        state.index.reload_organization(&state.db, g.id).await?;
+    }
     state
         .bus
         .publish(Event::LinkerStatusChanged {

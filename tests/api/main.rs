@@ -5,6 +5,7 @@
 
 #[macro_use]
 mod helpers;
+mod linkers;
 
 mod activities;
 mod activity_pages;
