@@ -2,7 +2,9 @@
 //! checks on what an organizer types.
 
 use super::schedule::{Schedule, ScheduleError};
-use super::validation::{optional_line, optional_text, required_line, Email};
+use super::validation::{
+    optional_email, optional_line, optional_phone, optional_text, required_line,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -276,26 +278,12 @@ impl ActivityDraft {
                 .map_err(|m| err("what_to_bring", m))
                 .unwrap_or_default(),
         };
-        let contact_phone = optional_line(&self.contact_phone, 40)
-            .and_then(|p| {
-                if p.chars()
-                    .all(|c| c.is_ascii_digit() || " +-()/.".contains(c))
-                {
-                    Ok(p)
-                } else {
-                    Err("err-phone")
-                }
-            })
+        let contact_phone = optional_phone(&self.contact_phone)
             .map_err(|m| err("contact_phone", m))
             .unwrap_or_default();
-        let contact_email = if self.contact_email.trim().is_empty() {
-            String::new()
-        } else {
-            Email::parse(&self.contact_email)
-                .map(|e| e.as_str().to_string())
-                .map_err(|m| err("contact_email", m))
-                .unwrap_or_default()
-        };
+        let contact_email = optional_email(&self.contact_email)
+            .map_err(|m| err("contact_email", m))
+            .unwrap_or_default();
         let mut interests: Vec<i64> = self.interests.clone();
         interests.sort_unstable();
         interests.dedup();

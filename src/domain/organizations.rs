@@ -1,6 +1,8 @@
 //! Organizations: kinds, statuses, and the rules of accreditation.
 
-use super::validation::{optional_line, optional_text, required_line, Email};
+use super::validation::{
+    optional_email, optional_line, optional_phone, optional_text, required_line,
+};
 use std::collections::BTreeMap;
 
 /// The kinds of organization, as stored.
@@ -159,26 +161,12 @@ impl OrganizationForm {
         let longitude = parse_coord(&self.longitude, 180.0)
             .map_err(|m| err("longitude", m))
             .unwrap_or_default();
-        let phone = optional_line(&self.phone, 40)
-            .and_then(|p| {
-                if p.chars()
-                    .all(|c| c.is_ascii_digit() || " +-()/.".contains(c))
-                {
-                    Ok(p)
-                } else {
-                    Err("err-phone")
-                }
-            })
+        let phone = optional_phone(&self.phone)
             .map_err(|m| err("phone", m))
             .unwrap_or_default();
-        let email = if self.email.trim().is_empty() {
-            String::new()
-        } else {
-            Email::parse(&self.email)
-                .map(|e| e.as_str().to_string())
-                .map_err(|m| err("email", m))
-                .unwrap_or_default()
-        };
+        let email = optional_email(&self.email)
+            .map_err(|m| err("email", m))
+            .unwrap_or_default();
         let website = optional_line(&self.website, 200)
             .and_then(|w| {
                 if w.is_empty()

@@ -108,6 +108,27 @@ pub fn optional_text(input: &str, max: usize) -> Result<String, &'static str> {
     Ok(s.replace("\r\n", "\n"))
 }
 
+/// An optional phone number: digits, spaces and `+-()/.` only, at most 40 characters.
+pub fn optional_phone(input: &str) -> Result<String, &'static str> {
+    let p = optional_line(input, 40)?;
+    if p.chars()
+        .all(|c| c.is_ascii_digit() || " +-()/.".contains(c))
+    {
+        Ok(p)
+    } else {
+        Err("err-phone")
+    }
+}
+
+/// An optional e-mail address (empty stays empty), normalized.
+pub fn optional_email(input: &str) -> Result<String, &'static str> {
+    if input.trim().is_empty() {
+        Ok(String::new())
+    } else {
+        Email::parse(input).map(|e| e.0)
+    }
+}
+
 /// A display name: 1–80 characters on one line.
 pub fn display_name(input: &str) -> Result<String, &'static str> {
     required_line(input, 80)
