@@ -291,6 +291,20 @@ fn split_unquoted(s: &str, sep: char) -> Vec<String> {
 /// component tree. Returns the VCALENDAR.
 fn parse_ics(text: &str) -> Comp {
     assert!(text.contains("\r\n"), "lines must end in CRLF:\n{text}");
+    // A maintained RFC 5545 parser must accept it too, finding the same events.
+    let unfolded_text = icalendar::parser::unfold(text);
+    let parsed = icalendar::parser::read_calendar(&unfolded_text)
+        .unwrap_or_else(|e| panic!("the icalendar crate's parser refuses the feed: {e}\n{text}"));
+    let crate_events = parsed
+        .components
+        .iter()
+        .filter(|c| c.name == "VEVENT")
+        .count();
+    assert_eq!(
+        crate_events,
+        text.matches("BEGIN:VEVENT").count(),
+        "the icalendar parser sees a different number of events"
+    );
     for line in text.split("\r\n") {
         assert!(line.len() <= 75, "line longer than 75 octets: {line}");
     }
