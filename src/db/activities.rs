@@ -1,6 +1,6 @@
 //! Interests, activities and their materialized sessions.
 
-use super::schema::{activities, activity_interests, activity_sessions, interests, organizations};
+use super::schema::{activities, activity_interests, activity_sessions, interests};
 use super::AnyConnection;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
