@@ -552,6 +552,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/activities/{id}", web::get().to(get_activity))
     .route("/activities/{id}", web::put().to(update_activity))
     .route("/activities/{id}/status", web::post().to(change_status))
+    .route(
+        "/activities/{id}/confirmation",
+        web::post().to(confirm_sessions),
+    )
     .route("/sessions", web::get().to(search_sessions))
     .route("/sessions/{id}", web::get().to(get_session))
     .route("/sessions/{id}", web::patch().to(edit_session))

@@ -1615,6 +1615,7 @@ fn notice_of(lang: Lang, done: Option<&str>) -> Option<String> {
         "published" => "activity-done-published",
         "paused" => "activity-done-paused",
         "cancelled" => "activity-done-cancelled",
+        "confirmed" => "activity-done-confirmed",
         "session" => "session-done-saved",
         _ => return None,
     };
@@ -1725,6 +1726,18 @@ async fn change_status(
     }
     svc::set_status(&state, &user, id, status).await?;
     Ok(see_other(&format!("/activities/{id}?done={status}")))
+}
+
+/// The organizer confirms the coming month's sessions will take place.
+async fn confirm_month(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    _form: CsrfForm<serde::de::IgnoredAny>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    svc::confirm_upcoming(&state, &user, id, 31).await?;
+    Ok(see_other(&format!("/activities/{id}?done=confirmed")))
 }
 
 #[derive(Template)]
@@ -2397,6 +2410,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/activities/{id:\\d+}/status",
             web::post().to(change_status),
+        )
+        .route(
+            "/activities/{id:\\d+}/confirmation",
+            web::post().to(confirm_month),
         )
         .route(
             "/activities/{id:\\d+}/cancel",

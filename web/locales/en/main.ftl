@@ -575,3 +575,6 @@ err-area-missing = Choose a neighbourhood from the list.
 err-exdate = Write one date per line, like 2026-12-25.
 nav-activities = Find an activity
 home-find-activities = Find activities near you
+activity-confirm-hint = Confirm that next month's sessions will take place: unconfirmed dates show as "to be confirmed".
+activity-confirm-button = I confirm next month's dates
+activity-done-confirmed = Next month's dates confirmed.

@@ -590,3 +590,6 @@ err-area-missing = Scegli un quartiere dall'elenco.
 err-exdate = Scrivi una data per riga, come 2026-12-25.
 nav-activities = Trova un'attività
 home-find-activities = Cerca le attività vicino a te
+activity-confirm-hint = Confermate che le attività del prossimo mese si terranno: le date non confermate appaiono come "da confermare".
+activity-confirm-button = Confermo le date del prossimo mese
+activity-done-confirmed = Date del prossimo mese confermate.
