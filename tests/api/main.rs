@@ -20,3 +20,4 @@ mod organizations;
 mod pages;
 mod rate_limits;
 mod sessions;
+mod taxonomy_pages;

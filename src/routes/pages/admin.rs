@@ -3,6 +3,7 @@
 use super::{form_errors, FormErrors};
 use crate::auth::Admin;
 use crate::db::accounts::{self, LinkerProfile, User};
+use crate::db::activities::Interest;
 use crate::db::orgs::{self, Organization};
 use crate::db::{OrganizationId, UserId};
 use crate::domain::organizations::Status;
@@ -25,6 +26,14 @@ struct AdminPage {
     active_linkers: Vec<(LinkerProfile, User)>,
     notice: Option<String>,
     errors: FormErrors,
+    /// The taxonomy: (term, its children), in order.
+    interests: Vec<(Interest, Vec<Interest>)>,
+}
+
+impl AdminPage {
+    fn name_of<'a>(&self, i: &'a Interest) -> &'a str {
+        i.name(self.p.lang.code())
+    }
 }
 
 #[derive(Deserialize)]
@@ -62,6 +71,19 @@ async fn build(
             Ok((pending, others, pl, al))
         })
         .await?;
+    let all = crate::services::activities::interests(state).await?;
+    let interests = all
+        .iter()
+        .filter(|i| i.parent_id.is_none())
+        .map(|top| {
+            let children = all
+                .iter()
+                .filter(|c| c.parent_id == Some(top.id))
+                .cloned()
+                .collect();
+            (top.clone(), children)
+        })
+        .collect();
     Ok(AdminPage {
         p: p.titled("admin-title"),
         pending_orgs,
@@ -70,6 +92,7 @@ async fn build(
         active_linkers,
         notice,
         errors,
+        interests,
     })
 }
 
@@ -182,9 +205,76 @@ async fn suspend_account(
     after_decision(&state, p, outcome).await
 }
 
+#[derive(Deserialize)]
+struct InterestForm {
+    #[serde(default)]
+    parent_id: String,
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    name_it: String,
+    #[serde(default)]
+    name_en: String,
+}
+
+/// Adds a term to the taxonomy.
+async fn add_interest(
+    state: web::Data<AppState>,
+    p: PageCtx,
+    admin: Admin,
+    form: CsrfForm<InterestForm>,
+) -> Result<HttpResponse, AppError> {
+    let f = form.0;
+    let parent = match f.parent_id.trim() {
+        "" => Ok(None),
+        v => v
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| AppError::field("parent_id", "err-interest-unknown")),
+    };
+    let outcome = match parent {
+        Ok(parent) => crate::services::activities::add_interest(
+            &state, &admin.0, parent, &f.slug, &f.name_it, &f.name_en,
+        )
+        .await
+        .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    after_decision(&state, p, outcome).await
+}
+
+#[derive(Deserialize)]
+struct DeprecationForm {
+    #[serde(default)]
+    deprecated: String,
+}
+
+/// Deprecates or restores a term (never deletes it).
+async fn deprecate_interest(
+    state: web::Data<AppState>,
+    p: PageCtx,
+    admin: Admin,
+    path: web::Path<i64>,
+    form: CsrfForm<DeprecationForm>,
+) -> Result<HttpResponse, AppError> {
+    let outcome = crate::services::activities::deprecate_interest(
+        &state,
+        &admin.0,
+        path.into_inner(),
+        form.0.deprecated == "true",
+    )
+    .await;
+    after_decision(&state, p, outcome).await
+}
+
 /// Registers the routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/admin", web::get().to(show))
+        .route("/admin/interests", web::post().to(add_interest))
+        .route(
+            "/admin/interests/{id}/deprecation",
+            web::post().to(deprecate_interest),
+        )
         .route(
             "/admin/accounts/suspension",
             web::post().to(suspend_account),
