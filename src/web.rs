@@ -449,7 +449,8 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// A urlencoded form body whose `_csrf` field matched the visitor's CSRF cookie.
+/// A urlencoded form body whose `_csrf` field matched the visitor's CSRF cookie. Parsed with
+/// `serde_html_form`, so repeated keys (checkbox groups: `languages=it&languages=en`) become lists.
 pub struct CsrfForm<T>(pub T);
 
 #[derive(serde::Deserialize)]
@@ -476,7 +477,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             let state =
                 state_of(&req).ok_or_else(|| AppError::Internal(anyhow::anyhow!("no state")))?;
             let cookie = req.extensions().get::<CsrfCookie>().map(|c| c.0.clone());
-            let submitted: CsrfOnly = serde_urlencoded::from_bytes(&bytes).unwrap_or(CsrfOnly {
+            let submitted: CsrfOnly = serde_html_form::from_bytes(&bytes).unwrap_or(CsrfOnly {
                 csrf: String::new(),
             });
             let valid = cookie.is_some_and(|c| {
@@ -486,7 +487,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             if !valid {
                 return Err(AppError::Forbidden("err-csrf"));
             }
-            let value: T = serde_urlencoded::from_bytes(&bytes)
+            let value: T = serde_html_form::from_bytes(&bytes)
                 .map_err(|e| AppError::BadRequestDetail(e.to_string()))?;
             Ok(CsrfForm(value))
         })

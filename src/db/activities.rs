@@ -57,21 +57,6 @@ pub fn insert_interest(
         .get_result(conn)
 }
 
-/// Renames an interest.
-pub fn rename_interest(
-    conn: &mut AnyConnection,
-    id: i64,
-    name_it: &str,
-    name_en: &str,
-) -> QueryResult<usize> {
-    diesel::update(interests::table.find(id))
-        .set((
-            interests::name_it.eq(name_it),
-            interests::name_en.eq(name_en),
-        ))
-        .execute(conn)
-}
-
 /// Deprecates (Some) or restores (None) an interest. Terms are never deleted.
 pub fn set_interest_deprecated(
     conn: &mut AnyConnection,

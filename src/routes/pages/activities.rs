@@ -6,7 +6,6 @@
 //! confirmation on a page of its own.
 
 use super::{translate, FormErrors};
-use crate::auth::csrf::{self, CsrfCookie};
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::db::activities::{self as adb, Interest, SessionRow};
 use crate::db::orgs::Organization;
@@ -23,17 +22,13 @@ use crate::services::activities::{self as svc, SessionEdit};
 use crate::services::discovery::{self, SearchParams, SessionSummary};
 use crate::state::AppState;
 use crate::web::{page, page_with_status, see_other, CsrfForm, MultiQuery, PageCtx};
-use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use std::future::Future;
-use std::pin::Pin;
 
 /// Piazza del Duomo: the default centre of a search.
 const DUOMO: (f64, f64) = (45.4642, 9.1900);
@@ -93,54 +88,6 @@ struct Link {
 #[derive(Deserialize)]
 struct DoneQuery {
     done: Option<String>,
-}
-
-/// A urlencoded form whose `_csrf` field matched the visitor's CSRF cookie, parsed with
-/// `serde_html_form` so that checkbox groups (`languages=it&languages=en`) become lists.
-/// Mirrors [`crate::web::CsrfForm`].
-struct HtmlForm<T>(T);
-
-#[derive(Deserialize)]
-struct CsrfOnly {
-    #[serde(rename = "_csrf", default)]
-    csrf: String,
-}
-
-impl<T: DeserializeOwned + 'static> FromRequest for HtmlForm<T> {
-    type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        let ct_ok = req
-            .content_type()
-            .eq_ignore_ascii_case("application/x-www-form-urlencoded");
-        let body = web::Bytes::from_request(&req, payload);
-        Box::pin(async move {
-            if !ct_ok {
-                return Err(AppError::UnsupportedMediaType);
-            }
-            let bytes = body.await.map_err(|_| AppError::PayloadTooLarge)?;
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .cloned()
-                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no state")))?;
-            let cookie = req.extensions().get::<CsrfCookie>().map(|c| c.0.clone());
-            let submitted: CsrfOnly = serde_html_form::from_bytes(&bytes).unwrap_or(CsrfOnly {
-                csrf: String::new(),
-            });
-            let valid = cookie.is_some_and(|c| {
-                req.cookie(state.csrf_cookie()).is_some()
-                    && csrf::verify(&state.secret_key, &c, &submitted.csrf)
-            });
-            if !valid {
-                return Err(AppError::Forbidden("err-csrf"));
-            }
-            let value: T = serde_html_form::from_bytes(&bytes)
-                .map_err(|e| AppError::BadRequestDetail(e.to_string()))?;
-            Ok(HtmlForm(value))
-        })
-    }
 }
 
 fn tz_of(name: &str) -> Tz {
@@ -2177,7 +2124,7 @@ async fn create(
     p: PageCtx,
     user: CurrentUser,
     path: web::Path<i64>,
-    form: HtmlForm<ActivityFormValues>,
+    form: CsrfForm<ActivityFormValues>,
 ) -> Result<HttpResponse, AppError> {
     let org_id = path.into_inner();
     let f = form.0;
@@ -2240,7 +2187,7 @@ async fn save_edit(
     p: PageCtx,
     user: CurrentUser,
     path: web::Path<i64>,
-    form: HtmlForm<ActivityFormValues>,
+    form: CsrfForm<ActivityFormValues>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let f = form.0;
