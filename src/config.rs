@@ -22,6 +22,8 @@ pub struct Settings {
     pub i18n: I18nSettings,
     pub demo: DemoSettings,
     pub log: LogSettings,
+    pub residents: ResidentSettings,
+    pub matching: crate::domain::matching::Weights,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -155,6 +157,28 @@ pub struct CitySettings {
     pub small_areas_file: String,
     pub large_areas_file: String,
     pub horizon_days: i64,
+}
+
+/// Residents' files: questionnaires, access, statistics, caching.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResidentSettings {
+    /// UCLA-3 total from which a person reads as lonely (3–9; 6 by convention).
+    pub ucla_lonely_threshold: i32,
+    /// How long an admin's "break glass" access to one resident's file lasts.
+    pub break_glass_minutes: i64,
+    /// Statistics never show a group smaller than this.
+    pub statistics_min_group: i64,
+    /// Declines older than this no longer lower a suggestion.
+    pub decline_memory_days: i64,
+    /// Seconds a resident's profile and access list may be served from memory (every change
+    /// evicts it on every instance through the bus; this bounds staleness if an event is lost).
+    pub cache_secs: u64,
+    /// Most residents' profiles kept in memory per instance.
+    pub cache_capacity: u64,
+    /// Suggestions returned when the client does not ask for a number, and the most it may ask.
+    pub suggestions_default: usize,
+    pub suggestions_max: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -132,8 +132,25 @@ mod tests {
 
     #[test]
     fn every_language_has_every_message_of_the_italian_file() {
-        let it = include_str!("../web/locales/it/main.ftl");
-        let en = include_str!("../web/locales/en/main.ftl");
+        let all = |code: &str| -> String {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("web/locales")
+                .join(code);
+            let mut names: Vec<_> = std::fs::read_dir(dir)
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "ftl"))
+                .collect();
+            names.sort();
+            names
+                .iter()
+                .map(|p| std::fs::read_to_string(p).unwrap())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let (it, en) = (all("it"), all("en"));
+        let (it, en) = (it.as_str(), en.as_str());
         let keys = |s: &str| -> std::collections::BTreeSet<String> {
             s.lines()
                 .filter(|l| !l.starts_with([' ', '#', '.']) && l.contains(" ="))
@@ -180,9 +197,13 @@ mod coverage {
         let langs: Vec<(&str, std::collections::BTreeSet<String>)> = SUPPORTED
             .iter()
             .map(|code| {
-                let ftl =
-                    std::fs::read_to_string(root.join(format!("web/locales/{code}/main.ftl")))
-                        .unwrap_or_default();
+                let mut ftl_files = Vec::new();
+                files(&root.join(format!("web/locales/{code}")), "ftl", &mut ftl_files);
+                let ftl = ftl_files
+                    .iter()
+                    .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join("\n");
                 (*code, keys(&ftl))
             })
             .collect();

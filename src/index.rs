@@ -5,9 +5,12 @@
 //! of time. Both backends feed it the same rows, so it answers the same on both.
 
 use crate::db::activities::{Activity, SessionRow};
-use crate::db::schema::{activities, activity_interests, activity_sessions, organizations};
+use crate::db::schema::{
+    activities, activity_interests, activity_sessions, interests, organizations,
+};
 use crate::db::{AnyConnection, Db};
 use crate::domain::activities::{split_tags, ACCESSIBILITY, LOW_BARRIER};
+use crate::domain::matching::{ActivityFacts, Candidate, Cost, SessionFacts, Taxonomy};
 use crate::error::AppError;
 use chrono::{Datelike, Duration, Timelike, Utc};
 use chrono_tz::Tz;
@@ -114,9 +117,38 @@ pub struct Snapshot {
     tree: RTree<Point>,
     /// Every indexed session by (start, id).
     pub by_time: Vec<TimeRec>,
+    /// The interest taxonomy (child → parent), for matching.
+    taxonomy: Arc<Taxonomy>,
+    /// Interest names (Italian, English), for reasons.
+    interest_names: Arc<HashMap<i64, (Box<str>, Box<str>)>>,
 }
 
 impl Snapshot {
+    /// The interest taxonomy as of the last full rebuild.
+    pub fn taxonomy(&self) -> &Taxonomy {
+        &self.taxonomy
+    }
+
+    /// An interest's name in a language (`it` or else English).
+    pub fn interest_name(&self, id: i64, lang: &str) -> Option<&str> {
+        self.interest_names
+            .get(&id)
+            .map(|(it, en)| if lang == "it" { &**it } else { &**en })
+    }
+
+    /// An indexed activity.
+    pub fn entry(&self, id: i64) -> Option<&Arc<ActivityEntry>> {
+        self.entries.get(&id)
+    }
+
+    /// An indexed upcoming session and its activity.
+    pub fn find_session(&self, id: i64) -> Option<(&Arc<ActivityEntry>, &SessionEntry)> {
+        self.by_time
+            .iter()
+            .find(|r| r.session_id == id)
+            .and_then(|r| Some((&r.entry, r.entry.sessions.get(r.si as usize)?)))
+    }
+
     /// Activities within `radius_m` of a projected point (1% slack; refine with haversine),
     /// or every activity.
     pub fn activities_near(
@@ -215,7 +247,9 @@ impl DiscoveryIndex {
         let _writer = self.writer.lock().await;
         let tz = self.tz;
         let horizon = self.horizon_days;
-        let entries = db.run(move |conn| load(conn, None, tz, horizon)).await?;
+        let (entries, (taxonomy, interest_names)) = db
+            .run(move |conn| Ok((load(conn, None, tz, horizon)?, load_taxonomy(conn)?)))
+            .await?;
         let points: Vec<Point> = entries.iter().map(|e| self.point(e)).collect();
         let entries: HashMap<i64, Arc<ActivityEntry>> =
             entries.into_iter().map(|e| (e.id, Arc::new(e))).collect();
@@ -229,6 +263,8 @@ impl DiscoveryIndex {
             entries,
             tree: RTree::bulk_load(points),
             by_time,
+            taxonomy: Arc::new(taxonomy),
+            interest_names: Arc::new(interest_names),
         };
         *self.snap.write().map_err(|_| lock_err())? = Arc::new(snap);
         Ok(sessions)
@@ -279,6 +315,8 @@ impl DiscoveryIndex {
             entries,
             tree,
             by_time,
+            taxonomy: old.taxonomy.clone(),
+            interest_names: old.interest_names.clone(),
         });
         Ok(())
     }
@@ -316,6 +354,66 @@ impl DiscoveryIndex {
     /// Whether the index holds nothing.
     pub fn is_empty(&self) -> bool {
         self.len().0 == 0
+    }
+}
+
+type Names = HashMap<i64, (Box<str>, Box<str>)>;
+
+fn load_taxonomy(conn: &mut AnyConnection) -> Result<(Taxonomy, Names), AppError> {
+    let rows: Vec<(i64, Option<i64>, String, String)> = interests::table
+        .select((
+            interests::id,
+            interests::parent_id,
+            interests::name_it,
+            interests::name_en,
+        ))
+        .load(conn)?;
+    let parent = rows
+        .iter()
+        .filter_map(|(id, p, _, _)| Some((*id, (*p)?)))
+        .collect();
+    let names = rows
+        .into_iter()
+        .map(|(id, _, it, en)| (id, (it.into_boxed_str(), en.into_boxed_str())))
+        .collect();
+    Ok((Taxonomy { parent }, names))
+}
+
+impl Candidate for ActivityEntry {
+    fn activity(&self) -> ActivityFacts<'_> {
+        ActivityFacts {
+            id: self.id,
+            lat: self.latitude,
+            lon: self.longitude,
+            languages: &self.languages,
+            wheelchair: self.wheelchair,
+            accessibility: self.accessibility,
+            low_barrier: self.low_barrier,
+            cost: match &*self.cost_kind {
+                "amount" => Cost::Amount(self.cost_cents),
+                "pay_what_you_can" => Cost::PayWhatYouCan,
+                _ => Cost::Free,
+            },
+            capacity: self.capacity,
+            interests: &self.interests,
+        }
+    }
+
+    fn session_count(&self) -> usize {
+        self.sessions.len()
+    }
+
+    fn session(&self, i: usize) -> SessionFacts {
+        let s = &self.sessions[i];
+        SessionFacts {
+            id: s.id,
+            starts_at: s.starts_at,
+            weekday: s.weekday,
+            hour: s.hour,
+            // Until bookings exist (participation issue) every seat is free.
+            seats_left: self.capacity,
+            waitlist_open: false,
+        }
     }
 }
 

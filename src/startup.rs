@@ -81,6 +81,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         ref_lat,
         ref_lon,
     ));
+    let settings_residents = settings.residents.clone();
+    let db_for_audit = db.clone();
     let state = AppState {
         index,
         settings: Arc::new(settings),
@@ -92,6 +94,11 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         sessions,
         limiter,
         areas: Arc::new(areas),
+        residents: Arc::new(crate::services::residents::ResidentCache::new(
+            settings_residents.cache_secs,
+            settings_residents.cache_capacity,
+        )),
+        audit: crate::services::audit::AuditWriter::start(db_for_audit),
         secret_key: Arc::new(secret_key),
     };
     crate::services::activities::seed_interests(&state).await?;
@@ -102,6 +109,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     tracing::info!(sessions, "discovery index built");
     crate::jobs::spawn_index_follower(state.clone());
+    crate::services::residents::spawn_cache_follower(state.clone());
     Ok(state)
 }
 

@@ -25,6 +25,10 @@ pub struct AppState {
     pub index: Arc<crate::index::DiscoveryIndex>,
     /// The city's areas, for point-in-polygon labels.
     pub areas: Arc<crate::areas::Areas>,
+    /// Residents' files and linkers' accreditation, in memory for a short while.
+    pub residents: Arc<crate::services::residents::ResidentCache>,
+    /// Batched audit records of reads.
+    pub audit: crate::services::audit::AuditWriter,
     /// Key for CSRF tokens (from `auth.secret_key`, or random per start).
     pub secret_key: Arc<Vec<u8>>,
 }

@@ -17,4 +17,4 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(UserId, SessionId, OrganizationId);
+id_type!(UserId, SessionId, OrganizationId, ResidentId);

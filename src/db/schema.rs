@@ -98,6 +98,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    break_glass (id) {
+        id -> Int8,
+        admin_user_id -> Int8,
+        resident_id -> Int8,
+        reason -> Text,
+        opened_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> Int8,
+        resident_id -> Int8,
+        purpose -> Text,
+        channel -> Text,
+        given_by -> Text,
+        recorded_by -> Nullable<Int8>,
+        given_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_by -> Nullable<Int8>,
+        withdrawal_channel -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     email_tokens (id) {
         id -> Int8,
         user_id -> Int8,
@@ -177,6 +203,66 @@ diesel::table! {
 }
 
 diesel::table! {
+    questionnaire_responses (id) {
+        id -> Int8,
+        resident_id -> Int8,
+        instrument -> Text,
+        answers -> Text,
+        score -> Int4,
+        lonely -> Bool,
+        context -> Text,
+        recorded_by -> Nullable<Int8>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    resident_interests (resident_id, interest_id) {
+        resident_id -> Int8,
+        interest_id -> Int8,
+    }
+}
+
+diesel::table! {
+    resident_linkers (id) {
+        id -> Int8,
+        resident_id -> Int8,
+        linker_user_id -> Int8,
+        added_by -> Nullable<Int8>,
+        since -> Timestamp,
+        until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    residents (id) {
+        id -> Int8,
+        user_id -> Nullable<Int8>,
+        display_name -> Text,
+        phone -> Text,
+        email -> Text,
+        origin -> Text,
+        status -> Text,
+        locale -> Text,
+        birth_year -> Nullable<Int4>,
+        languages -> Text,
+        home_cell -> Nullable<Text>,
+        home_area -> Nullable<Text>,
+        travel_radius_m -> Int4,
+        availability -> Int4,
+        wheelchair -> Bool,
+        accessibility -> Text,
+        budget_cents -> Nullable<Int4>,
+        wants_company -> Bool,
+        prefers_small_groups -> Bool,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> Int8,
         token_hash -> Text,
@@ -185,6 +271,17 @@ diesel::table! {
         last_seen_at -> Timestamp,
         expires_at -> Timestamp,
         user_agent -> Text,
+    }
+}
+
+diesel::table! {
+    suggestion_dismissals (id) {
+        id -> Int8,
+        resident_id -> Int8,
+        activity_id -> Int8,
+        reason -> Text,
+        dismissed_by -> Nullable<Int8>,
+        at -> Timestamp,
     }
 }
 
@@ -210,12 +307,23 @@ diesel::joinable!(activity_interests -> activities (activity_id));
 diesel::joinable!(activity_interests -> interests (interest_id));
 diesel::joinable!(activity_sessions -> activities (activity_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
+diesel::joinable!(break_glass -> residents (resident_id));
+diesel::joinable!(break_glass -> users (admin_user_id));
+diesel::joinable!(consents -> residents (resident_id));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(linker_profiles -> users (user_id));
 diesel::joinable!(organization_invitations -> organizations (organization_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
 diesel::joinable!(organization_members -> users (user_id));
+diesel::joinable!(questionnaire_responses -> residents (resident_id));
+diesel::joinable!(questionnaire_responses -> users (recorded_by));
+diesel::joinable!(resident_interests -> interests (interest_id));
+diesel::joinable!(resident_interests -> residents (resident_id));
+diesel::joinable!(resident_linkers -> residents (resident_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(suggestion_dismissals -> activities (activity_id));
+diesel::joinable!(suggestion_dismissals -> residents (resident_id));
+diesel::joinable!(suggestion_dismissals -> users (dismissed_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     accreditation_decisions,
@@ -224,12 +332,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     activity_sessions,
     areas,
     audit_log,
+    break_glass,
+    consents,
     email_tokens,
     interests,
     linker_profiles,
     organization_invitations,
     organization_members,
     organizations,
+    questionnaire_responses,
+    resident_interests,
+    resident_linkers,
+    residents,
     sessions,
+    suggestion_dismissals,
     users,
 );

@@ -2,6 +2,9 @@
 
 pub mod activities;
 pub mod geo;
+pub mod matching;
 pub mod organizations;
+pub mod questionnaires;
+pub mod residents;
 pub mod schedule;
 pub mod validation;

@@ -2,5 +2,7 @@
 //! permission checks, audit records, bus events and mails.
 
 pub mod activities;
+pub mod audit;
 pub mod discovery;
 pub mod organizations;
+pub mod residents;

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod me;
 pub mod organizations;
+pub mod residents;
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
@@ -50,6 +51,13 @@ pub struct ErrorDetail {
         activities::edit_session,
         activities::search_sessions, activities::get_session, activities::list_interests,
         activities::add_interest, activities::deprecate_interest, activities::list_areas,
+        residents::create_resident, residents::list_residents, residents::list_awaiting,
+        residents::take_resident, residents::get_resident, residents::update_resident,
+        residents::add_linker, residents::leave_resident, residents::add_consent,
+        residents::withdraw_consent, residents::add_questionnaire, residents::get_suggestions,
+        residents::dismiss_suggestion, residents::send_session, residents::create_own,
+        residents::get_own, residents::request_contact, residents::break_glass,
+        residents::list_audit, residents::loneliness_statistics,
     ),
     components(schemas(ErrorBody, ErrorDetail, Message)),
     tags(
@@ -58,6 +66,7 @@ pub struct ErrorDetail {
         (name = "organizations", description = "Organizations and their staff"),
         (name = "admin", description = "Accreditation, account suspension, taxonomy (admins)"),
         (name = "activities", description = "Publishing activities and editing sessions"),
+        (name = "residents", description = "Residents' files (with consent), questionnaires and explained suggestions"),
         (name = "discovery", description = "Finding sessions near you; interests and areas (no account needed)"),
     )
 )]
@@ -74,5 +83,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(me::configure)
         .configure(organizations::configure)
         .configure(admin::configure)
-        .configure(activities::configure);
+        .configure(activities::configure)
+        .configure(residents::configure);
 }

@@ -196,7 +196,7 @@ fn euro_plain(lang: Lang, cents: i32) -> String {
 }
 
 /// A price: "€ 5,00" in Italian, "€5.00" in English.
-fn euro(lang: Lang, cents: i32) -> String {
+pub(crate) fn euro(lang: Lang, cents: i32) -> String {
     match lang.code() {
         "it" => format!("€ {}", euro_plain(lang, cents)),
         _ => format!("€{}", euro_plain(lang, cents)),

@@ -1,0 +1,964 @@
+//! The matching engine: which upcoming sessions to suggest to one resident, in what order, and
+//! why. Pure: it reads a profile and candidate activities (from the in-memory index in the
+//! service, from hand-built values in tests) and returns ranked suggestions with their reasons
+//! as data; the edges turn reasons into words in the reader's language.
+//!
+//! 1. **Hard filters** — an activity is dropped unless it is inside the travel radius, meets the
+//!    resident's needs (wheelchair, accessibility), is in a language they speak (or marked
+//!    language-light), is within budget, and is not already booked. A session is dropped unless
+//!    it starts inside the window, fits the resident's availability, and has a seat (or an open
+//!    waitlist). The first session of each activity that passes is its candidate.
+//! 2. **Score** — a weighted sum of distance decay, taxonomy-aware interest overlap, schedule
+//!    fit, welcome for people who haven't been out yet (or want company), and small groups for
+//!    those who prefer them; multiplied down for activities the resident recently declined.
+//! 3. **Diversity** — picks are made greedily; each pick lowers the score of the remaining
+//!    candidates of the same interest family, so ten walking groups don't crowd out the choir.
+
+use super::activities::{ACCESSIBILITY, LOW_BARRIER};
+use super::geo::distance_m;
+use super::residents::{day_part, slot_bit};
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap, HashSet};
+
+const LB_DROP_IN: u8 = 1 << 0;
+const LB_FIRST_TIMER: u8 = 1 << 1;
+const LB_WELCOMER: u8 = 1 << 2;
+const LB_COME_ALONE: u8 = 1 << 3;
+const LB_LANGUAGE_LIGHT: u8 = 1 << 4;
+
+/// Weights and knobs, from `[matching]` in the settings.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    /// Weight of distance (a session at the door scores 1, decaying with distance).
+    pub distance: f64,
+    /// Metres at which the distance part has fallen to 1/e.
+    pub distance_decay_m: f64,
+    /// Weight of interest overlap.
+    pub interest: f64,
+    /// How much a broader or narrower interest counts next to an exact one (0–1).
+    pub related_interest: f64,
+    /// Weight of schedule fit (declared free time, and sooner rather than later).
+    pub schedule: f64,
+    /// Weight of welcome features for people who haven't been out yet or want company.
+    pub welcome: f64,
+    /// Weight of small groups for people who prefer them.
+    pub small_group: f64,
+    /// Largest capacity that counts as a small group.
+    pub small_group_max: i32,
+    /// Score multiplier for each recent decline of the same activity (0–1).
+    pub decline_factor: f64,
+    /// Score multiplier for each suggestion already picked from the same interest family.
+    pub diversity_factor: f64,
+    /// Sessions starting within this many days are considered.
+    pub window_days: i64,
+    /// … and not sooner than this many minutes from now.
+    pub lead_minutes: i64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            distance: 1.0,
+            distance_decay_m: 1200.0,
+            interest: 1.5,
+            related_interest: 0.5,
+            schedule: 0.5,
+            welcome: 0.6,
+            small_group: 0.4,
+            small_group_max: 12,
+            decline_factor: 0.3,
+            diversity_factor: 0.6,
+            window_days: 28,
+            lead_minutes: 60,
+        }
+    }
+}
+
+/// What matching knows of a resident.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    /// Centre of the coarse home cell (or area).
+    pub lat: f64,
+    pub lon: f64,
+    pub radius_m: f64,
+    /// ISO 639-1 codes.
+    pub languages: Vec<String>,
+    /// Interest ids the resident likes.
+    pub interests: Vec<i64>,
+    /// Availability grid bits (0 = any time).
+    pub availability: u32,
+    pub wheelchair: bool,
+    /// Bits over [`ACCESSIBILITY`].
+    pub accessibility: u8,
+    /// Highest cost per session, cents; `None` = no limit; 0 = free only.
+    pub budget_cents: Option<i32>,
+    pub wants_company: bool,
+    pub prefers_small_groups: bool,
+    /// Has not taken part in any activity yet.
+    pub new_to_activities: bool,
+}
+
+/// How an activity is paid for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cost {
+    Free,
+    PayWhatYouCan,
+    Amount(i32),
+}
+
+/// What matching needs of an activity.
+#[derive(Debug, Clone, Copy)]
+pub struct ActivityFacts<'a> {
+    pub id: i64,
+    pub lat: f64,
+    pub lon: f64,
+    pub languages: &'a [Box<str>],
+    /// 0 = no wheelchair access, 1 = partial, 2 = full.
+    pub wheelchair: u8,
+    /// Bits over [`ACCESSIBILITY`].
+    pub accessibility: u8,
+    /// Bits over [`LOW_BARRIER`].
+    pub low_barrier: u8,
+    pub cost: Cost,
+    pub capacity: Option<i32>,
+    pub interests: &'a [i64],
+}
+
+/// What matching needs of a session.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionFacts {
+    pub id: i64,
+    /// Unix seconds.
+    pub starts_at: i64,
+    /// Local weekday (1 = Monday) and hour.
+    pub weekday: u8,
+    pub hour: u8,
+    /// Seats left; `None` = unlimited.
+    pub seats_left: Option<i32>,
+    /// People may join a waitlist when it is full.
+    pub waitlist_open: bool,
+}
+
+/// A candidate activity with its upcoming sessions (in start order).
+pub trait Candidate {
+    /// The activity.
+    fn activity(&self) -> ActivityFacts<'_>;
+    /// How many upcoming sessions it has.
+    fn session_count(&self) -> usize;
+    /// The i-th upcoming session.
+    fn session(&self, i: usize) -> SessionFacts;
+}
+
+/// The interest taxonomy: child → parent.
+#[derive(Debug, Clone, Default)]
+pub struct Taxonomy {
+    pub parent: HashMap<i64, i64>,
+}
+
+impl Taxonomy {
+    fn parent_of(&self, id: i64) -> Option<i64> {
+        self.parent.get(&id).copied()
+    }
+    /// The top-level term of an interest (itself when it has no parent).
+    pub fn family(&self, id: i64) -> i64 {
+        self.parent_of(id).unwrap_or(id)
+    }
+}
+
+/// What else matching must know about the resident right now.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// Activity id → how many times the resident declined it recently.
+    pub declined: HashMap<i64, u32>,
+    /// Activities with an upcoming booking of the resident.
+    pub booked_activities: HashSet<i64>,
+    /// Sessions the resident booked.
+    pub booked_sessions: HashSet<i64>,
+}
+
+/// Why a session is suggested, as data; the edges put it into words.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reason {
+    /// Distance from the centre of the resident's home cell.
+    Distance { metres: u32 },
+    /// Interests of the activity the resident likes (exactly, or through the taxonomy).
+    Interests { exact: Vec<i64>, related: Vec<i64> },
+    Free,
+    PayWhatYouCan,
+    /// Costs this much, within the resident's budget.
+    WithinBudget { cents: i32 },
+    /// Someone welcomes newcomers at the door.
+    Welcomer,
+    FirstTimerFriendly,
+    ComeAlone,
+    SmallGroup { capacity: i32 },
+    /// At a time the resident said they are free (weekday 1 = Monday; part 0 = morning,
+    /// 1 = afternoon, 2 = evening).
+    WhenFree { weekday: u8, part: u8 },
+    /// In a language the resident speaks.
+    Language { code: String },
+    /// Little talking needed.
+    LanguageLight,
+    WheelchairAccessible,
+    /// The venue has what the resident needs (bits over the accessibility vocabulary).
+    AccessibilityMet { features: Vec<String> },
+    /// Full: the resident would join the waitlist.
+    Waitlist,
+}
+
+/// The parts of a score, each before its weight.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ScoreParts {
+    pub distance: f64,
+    pub interest: f64,
+    pub schedule: f64,
+    pub welcome: f64,
+    pub small_group: f64,
+    /// Multiplier for recent declines (1 = none).
+    pub novelty: f64,
+    /// Multiplier for diversity applied when it was picked (1 = first of its family).
+    pub diversity: f64,
+}
+
+/// One suggestion.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    pub activity_id: i64,
+    pub session_id: i64,
+    pub starts_at: i64,
+    pub distance_m: f64,
+    /// Final score (after novelty and diversity).
+    pub score: f64,
+    pub parts: ScoreParts,
+    pub reasons: Vec<Reason>,
+}
+
+struct Scored<'a, C: Candidate> {
+    cand: &'a C,
+    session: SessionFacts,
+    distance: f64,
+    parts: ScoreParts,
+    base: f64,
+    family: i64,
+}
+
+impl<C: Candidate> PartialEq for Scored<'_, C> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl<C: Candidate> Eq for Scored<'_, C> {}
+impl<C: Candidate> PartialOrd for Scored<'_, C> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<C: Candidate> Ord for Scored<'_, C> {
+    /// "Greater" = better: higher score, then sooner, then lower session id.
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.base
+            .total_cmp(&other.base)
+            .then_with(|| other.session.starts_at.cmp(&self.session.starts_at))
+            .then_with(|| other.session.id.cmp(&self.session.id))
+    }
+}
+
+/// Whether an activity passes the hard filters that don't depend on the session.
+fn activity_passes(p: &Profile, a: &ActivityFacts<'_>, h: &History) -> Option<f64> {
+    if h.booked_activities.contains(&a.id) {
+        return None;
+    }
+    if p.wheelchair && a.wheelchair < 2 {
+        return None;
+    }
+    if a.accessibility & p.accessibility != p.accessibility {
+        return None;
+    }
+    match (a.cost, p.budget_cents) {
+        (Cost::Amount(c), Some(b)) if c > b => return None,
+        _ => {}
+    }
+    if a.low_barrier & LB_LANGUAGE_LIGHT == 0
+        && !a.languages.is_empty()
+        && !a
+            .languages
+            .iter()
+            .any(|l| p.languages.iter().any(|m| m.as_str() == &**l))
+    {
+        return None;
+    }
+    let d = distance_m(p.lat, p.lon, a.lat, a.lon);
+    (d <= p.radius_m).then_some(d)
+}
+
+/// The first session that passes the session filters.
+fn first_session<C: Candidate>(
+    p: &Profile,
+    c: &C,
+    h: &History,
+    from: i64,
+    to: i64,
+) -> Option<SessionFacts> {
+    (0..c.session_count()).map(|i| c.session(i)).find(|s| {
+        s.starts_at >= from
+            && s.starts_at < to
+            && (p.availability == 0 || p.availability & slot_bit(s.weekday, s.hour) != 0)
+            && !h.booked_sessions.contains(&s.id)
+            && (s.seats_left.is_none_or(|n| n > 0) || s.waitlist_open)
+    })
+}
+
+/// How much of the activity's interests the resident likes: 0 … 1.
+fn interest_overlap(p: &Profile, a: &ActivityFacts<'_>, t: &Taxonomy, w: &Weights) -> f64 {
+    if p.interests.is_empty() {
+        return 0.0;
+    }
+    let mut best: f64 = 0.0;
+    let mut others = 0.0;
+    for &ai in a.interests {
+        let m = interest_match(p, ai, t, w);
+        if m > best {
+            others += best;
+            best = m;
+        } else {
+            others += m;
+        }
+    }
+    (best + 0.2 * others).min(1.0)
+}
+
+/// 1 for an interest the resident likes, `related_interest` for its parent or child, 0 else.
+fn interest_match(p: &Profile, ai: i64, t: &Taxonomy, w: &Weights) -> f64 {
+    if p.interests.contains(&ai) {
+        return 1.0;
+    }
+    let parent = t.parent_of(ai);
+    if p.interests
+        .iter()
+        .any(|&li| Some(li) == parent || t.parent_of(li) == Some(ai))
+    {
+        w.related_interest
+    } else {
+        0.0
+    }
+}
+
+fn score_parts(
+    p: &Profile,
+    a: &ActivityFacts<'_>,
+    s: &SessionFacts,
+    distance: f64,
+    t: &Taxonomy,
+    h: &History,
+    w: &Weights,
+    now: i64,
+) -> ScoreParts {
+    let window = (w.window_days.max(1) * 86_400) as f64;
+    let soon = 1.0 - ((s.starts_at - now) as f64 / window).clamp(0.0, 1.0);
+    let declared = if p.availability != 0 { 1.0 } else { 0.5 };
+    let welcome = if p.new_to_activities || p.wants_company {
+        let mut x: f64 = 0.0;
+        if a.low_barrier & LB_WELCOMER != 0 {
+            x += 0.5;
+        }
+        if a.low_barrier & LB_FIRST_TIMER != 0 {
+            x += 0.3;
+        }
+        if a.low_barrier & (LB_COME_ALONE | LB_DROP_IN) != 0 {
+            x += 0.2;
+        }
+        x.min(1.0)
+    } else {
+        0.0
+    };
+    let small_group = if p.prefers_small_groups {
+        match a.capacity {
+            Some(c) if c <= w.small_group_max => 1.0,
+            Some(c) if c <= 2 * w.small_group_max => 0.3,
+            _ => 0.0,
+        }
+    } else {
+        0.0
+    };
+    let declines = h.declined.get(&a.id).copied().unwrap_or(0);
+    ScoreParts {
+        distance: (-distance / w.distance_decay_m.max(1.0)).exp(),
+        interest: interest_overlap(p, a, t, w),
+        schedule: 0.5 * declared + 0.5 * soon,
+        welcome,
+        small_group,
+        novelty: w.decline_factor.clamp(0.0, 1.0).powi(declines as i32),
+        diversity: 1.0,
+    }
+}
+
+fn weighted(parts: &ScoreParts, w: &Weights) -> f64 {
+    (w.distance * parts.distance
+        + w.interest * parts.interest
+        + w.schedule * parts.schedule
+        + w.welcome * parts.welcome
+        + w.small_group * parts.small_group)
+        * parts.novelty
+}
+
+/// Ranks candidates for a resident: at most `limit` suggestions, one per activity, best first.
+/// `now` is Unix seconds.
+pub fn suggest<'a, C: Candidate + 'a>(
+    p: &Profile,
+    candidates: impl IntoIterator<Item = &'a C>,
+    taxonomy: &Taxonomy,
+    history: &History,
+    weights: &Weights,
+    now: i64,
+    limit: usize,
+) -> Vec<Suggestion> {
+    if limit == 0 {
+        return Vec::new();
+    }
+    let from = now + weights.lead_minutes * 60;
+    let to = now + weights.window_days * 86_400;
+    // Keep the best few times `limit` by base score, then pick greedily for diversity.
+    let keep = (limit * 4).max(40);
+    let mut heap: BinaryHeap<std::cmp::Reverse<Scored<'a, C>>> = BinaryHeap::new();
+    for cand in candidates {
+        let a = cand.activity();
+        let Some(distance) = activity_passes(p, &a, history) else {
+            continue;
+        };
+        let Some(session) = first_session(p, cand, history, from, to) else {
+            continue;
+        };
+        let parts = score_parts(p, &a, &session, distance, taxonomy, history, weights, now);
+        let base = weighted(&parts, weights);
+        let family = a
+            .interests
+            .iter()
+            .copied()
+            .max_by(|x, y| {
+                interest_match(p, *x, taxonomy, weights)
+                    .total_cmp(&interest_match(p, *y, taxonomy, weights))
+                    .then(y.cmp(x))
+            })
+            .map(|i| taxonomy.family(i))
+            .unwrap_or(0);
+        let s = Scored {
+            cand,
+            session,
+            distance,
+            parts,
+            base,
+            family,
+        };
+        if heap.len() < keep {
+            heap.push(std::cmp::Reverse(s));
+        } else if heap.peek().is_some_and(|worst| s > worst.0) {
+            heap.pop();
+            heap.push(std::cmp::Reverse(s));
+        }
+    }
+    let mut pool: Vec<Scored<'a, C>> = heap.into_iter().map(|r| r.0).collect();
+    pool.sort_unstable_by(|a, b| b.cmp(a));
+    let mut picked_per_family: HashMap<i64, i32> = HashMap::new();
+    let factor = weights.diversity_factor.clamp(0.0, 1.0);
+    let mut out = Vec::with_capacity(limit.min(pool.len()));
+    while out.len() < limit && !pool.is_empty() {
+        let mut best = 0;
+        let mut best_score = f64::NEG_INFINITY;
+        for (i, s) in pool.iter().enumerate() {
+            let n = picked_per_family.get(&s.family).copied().unwrap_or(0);
+            let adj = s.base * factor.powi(n);
+            // Ties keep the pool's order (sooner, then lower id).
+            if adj > best_score {
+                best_score = adj;
+                best = i;
+            }
+        }
+        let s = pool.remove(best);
+        let n = picked_per_family.entry(s.family).or_insert(0);
+        let diversity = factor.powi(*n);
+        *n += 1;
+        let mut parts = s.parts;
+        parts.diversity = diversity;
+        let a = s.cand.activity();
+        out.push(Suggestion {
+            activity_id: a.id,
+            session_id: s.session.id,
+            starts_at: s.session.starts_at,
+            distance_m: s.distance,
+            score: best_score,
+            parts,
+            reasons: explain(p, &a, &s.session, s.distance, taxonomy, weights),
+        });
+    }
+    out
+}
+
+/// The reasons for one suggestion, most telling first.
+pub fn explain(
+    p: &Profile,
+    a: &ActivityFacts<'_>,
+    s: &SessionFacts,
+    distance: f64,
+    t: &Taxonomy,
+    w: &Weights,
+) -> Vec<Reason> {
+    let mut r = vec![Reason::Distance {
+        metres: distance.round() as u32,
+    }];
+    let (mut exact, mut related) = (Vec::new(), Vec::new());
+    for &ai in a.interests {
+        let m = interest_match(p, ai, t, w);
+        if m >= 1.0 {
+            exact.push(ai);
+        } else if m > 0.0 {
+            related.push(ai);
+        }
+    }
+    if !exact.is_empty() || !related.is_empty() {
+        r.push(Reason::Interests { exact, related });
+    }
+    r.push(match a.cost {
+        Cost::Free => Reason::Free,
+        Cost::PayWhatYouCan => Reason::PayWhatYouCan,
+        Cost::Amount(c) => Reason::WithinBudget { cents: c },
+    });
+    if p.availability != 0 {
+        r.push(Reason::WhenFree {
+            weekday: s.weekday,
+            part: day_part(s.hour),
+        });
+    }
+    if p.new_to_activities || p.wants_company {
+        if a.low_barrier & LB_WELCOMER != 0 {
+            r.push(Reason::Welcomer);
+        }
+        if a.low_barrier & LB_FIRST_TIMER != 0 {
+            r.push(Reason::FirstTimerFriendly);
+        }
+        if a.low_barrier & LB_COME_ALONE != 0 {
+            r.push(Reason::ComeAlone);
+        }
+    }
+    if p.prefers_small_groups {
+        if let Some(c) = a.capacity.filter(|c| *c <= w.small_group_max) {
+            r.push(Reason::SmallGroup { capacity: c });
+        }
+    }
+    if let Some(code) = a
+        .languages
+        .iter()
+        .find(|l| p.languages.iter().any(|m| m.as_str() == &***l))
+    {
+        r.push(Reason::Language {
+            code: code.to_string(),
+        });
+    } else if a.low_barrier & LB_LANGUAGE_LIGHT != 0 {
+        r.push(Reason::LanguageLight);
+    }
+    if p.wheelchair {
+        r.push(Reason::WheelchairAccessible);
+    }
+    if p.accessibility != 0 {
+        r.push(Reason::AccessibilityMet {
+            features: ACCESSIBILITY
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| p.accessibility & (1 << i) != 0)
+                .map(|(_, v)| v.to_string())
+                .collect(),
+        });
+    }
+    if s.seats_left.is_some_and(|n| n <= 0) {
+        r.push(Reason::Waitlist);
+    }
+    debug_assert!(LOW_BARRIER.len() <= 8);
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hand-built activity with its sessions.
+    #[derive(Clone)]
+    struct Act {
+        id: i64,
+        lat: f64,
+        lon: f64,
+        languages: Vec<Box<str>>,
+        wheelchair: u8,
+        accessibility: u8,
+        low_barrier: u8,
+        cost: Cost,
+        capacity: Option<i32>,
+        interests: Vec<i64>,
+        sessions: Vec<SessionFacts>,
+    }
+
+    impl Candidate for Act {
+        fn activity(&self) -> ActivityFacts<'_> {
+            ActivityFacts {
+                id: self.id,
+                lat: self.lat,
+                lon: self.lon,
+                languages: &self.languages,
+                wheelchair: self.wheelchair,
+                accessibility: self.accessibility,
+                low_barrier: self.low_barrier,
+                cost: self.cost,
+                capacity: self.capacity,
+                interests: &self.interests,
+            }
+        }
+        fn session_count(&self) -> usize {
+            self.sessions.len()
+        }
+        fn session(&self, i: usize) -> SessionFacts {
+            self.sessions[i]
+        }
+    }
+
+    const NOW: i64 = 1_790_000_000;
+    const HOME: (f64, f64) = (45.4642, 9.19);
+    const GARDENING: i64 = 11;
+    const NATURE: i64 = 10;
+    const CHOIR: i64 = 21;
+    const MUSIC: i64 = 20;
+
+    fn taxonomy() -> Taxonomy {
+        Taxonomy {
+            parent: [(GARDENING, NATURE), (CHOIR, MUSIC)].into_iter().collect(),
+        }
+    }
+
+    /// North of home by `m` metres.
+    fn north(m: f64) -> (f64, f64) {
+        (HOME.0 + m / 111_195.0, HOME.1)
+    }
+
+    fn session(id: i64, days: i64, weekday: u8, hour: u8) -> SessionFacts {
+        SessionFacts {
+            id,
+            starts_at: NOW + days * 86_400,
+            weekday,
+            hour,
+            seats_left: Some(10),
+            waitlist_open: false,
+        }
+    }
+
+    fn act(id: i64, metres: f64) -> Act {
+        let (lat, lon) = north(metres);
+        Act {
+            id,
+            lat,
+            lon,
+            languages: vec!["it".into()],
+            wheelchair: 2,
+            accessibility: 0,
+            low_barrier: 0,
+            cost: Cost::Free,
+            capacity: Some(20),
+            interests: vec![],
+            sessions: vec![session(id * 100, 2, 2, 10)],
+        }
+    }
+
+    fn profile() -> Profile {
+        Profile {
+            lat: HOME.0,
+            lon: HOME.1,
+            radius_m: 1500.0,
+            languages: vec!["it".into()],
+            ..Default::default()
+        }
+    }
+
+    fn ids(p: &Profile, acts: &[Act]) -> Vec<i64> {
+        ids_with(p, acts, &History::default())
+    }
+
+    fn ids_with(p: &Profile, acts: &[Act], h: &History) -> Vec<i64> {
+        suggest(p, acts, &taxonomy(), h, &Weights::default(), NOW, 10)
+            .iter()
+            .map(|s| s.activity_id)
+            .collect()
+    }
+
+    #[test]
+    fn outside_the_travel_radius_is_excluded() {
+        let acts = [act(1, 1400.0), act(2, 1600.0)];
+        assert_eq!(ids(&profile(), &acts), vec![1]);
+    }
+
+    #[test]
+    fn a_wheelchair_user_never_gets_a_venue_without_full_access() {
+        let mut a = act(1, 100.0);
+        a.wheelchair = 0;
+        let mut b = act(2, 100.0);
+        b.wheelchair = 1;
+        let c = act(3, 100.0);
+        let mut p = profile();
+        p.wheelchair = true;
+        assert_eq!(ids(&p, &[a.clone(), b.clone(), c.clone()]), vec![3]);
+        p.wheelchair = false;
+        assert_eq!(ids(&p, &[a, b, c]).len(), 3);
+    }
+
+    #[test]
+    fn accessibility_needs_must_all_be_met() {
+        let mut p = profile();
+        p.accessibility = 0b11;
+        let mut a = act(1, 100.0);
+        a.accessibility = 0b01;
+        let mut b = act(2, 100.0);
+        b.accessibility = 0b111;
+        assert_eq!(ids(&p, &[a, b]), vec![2]);
+    }
+
+    #[test]
+    fn a_language_the_resident_speaks_or_language_light() {
+        let mut p = profile();
+        p.languages = vec!["ar".into()];
+        let a = act(1, 100.0);
+        let mut b = act(2, 100.0);
+        b.low_barrier = LB_LANGUAGE_LIGHT;
+        let mut c = act(3, 100.0);
+        c.languages = vec!["it".into(), "ar".into()];
+        let mut got = ids(&p, &[a, b, c]);
+        got.sort();
+        assert_eq!(got, vec![2, 3]);
+    }
+
+    #[test]
+    fn over_budget_is_excluded_and_free_only_means_free() {
+        let mut p = profile();
+        p.budget_cents = Some(0);
+        let mut a = act(1, 100.0);
+        a.cost = Cost::Amount(500);
+        let mut b = act(2, 100.0);
+        b.cost = Cost::PayWhatYouCan;
+        let c = act(3, 100.0);
+        let mut got = ids(&p, &[a.clone(), b.clone(), c.clone()]);
+        got.sort();
+        assert_eq!(got, vec![2, 3]);
+        p.budget_cents = Some(500);
+        assert_eq!(ids(&p, &[a.clone(), b.clone(), c.clone()]).len(), 3);
+        p.budget_cents = Some(499);
+        assert_eq!(ids(&p, &[a, b, c]).len(), 2);
+    }
+
+    #[test]
+    fn sessions_outside_the_residents_free_time_are_skipped() {
+        let mut p = profile();
+        p.availability = slot_bit(4, 15); // Thursday afternoon
+        let mut a = act(1, 100.0);
+        a.sessions = vec![session(10, 1, 2, 10), session(11, 3, 4, 15)];
+        let b = act(2, 100.0); // Tuesday 10:00 only
+        let got = suggest(
+            &p,
+            &[a, b],
+            &taxonomy(),
+            &History::default(),
+            &Weights::default(),
+            NOW,
+            10,
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].session_id, 11);
+        assert!(got[0].reasons.contains(&Reason::WhenFree {
+            weekday: 4,
+            part: 1
+        }));
+    }
+
+    #[test]
+    fn booked_sessions_and_activities_are_not_suggested_again() {
+        let mut a = act(1, 100.0);
+        a.sessions = vec![session(10, 1, 2, 10), session(11, 8, 2, 10)];
+        let b = act(2, 100.0);
+        let h = History {
+            booked_sessions: [10].into_iter().collect(),
+            ..Default::default()
+        };
+        let got = suggest(
+            &profile(),
+            &[a.clone(), b.clone()],
+            &taxonomy(),
+            &h,
+            &Weights::default(),
+            NOW,
+            10,
+        );
+        assert_eq!(
+            got.iter().find(|s| s.activity_id == 1).map(|s| s.session_id),
+            Some(11)
+        );
+        let h = History {
+            booked_activities: [2].into_iter().collect(),
+            ..Default::default()
+        };
+        assert_eq!(ids_with(&profile(), &[a, b], &h), vec![1]);
+    }
+
+    #[test]
+    fn full_sessions_only_with_an_open_waitlist() {
+        let mut a = act(1, 100.0);
+        a.sessions[0].seats_left = Some(0);
+        let mut b = act(2, 100.0);
+        b.sessions[0].seats_left = Some(0);
+        b.sessions[0].waitlist_open = true;
+        let got = suggest(
+            &profile(),
+            &[a, b],
+            &taxonomy(),
+            &History::default(),
+            &Weights::default(),
+            NOW,
+            10,
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].activity_id, 2);
+        assert!(got[0].reasons.contains(&Reason::Waitlist));
+    }
+
+    #[test]
+    fn sessions_too_soon_or_beyond_the_window_are_skipped() {
+        let mut a = act(1, 100.0);
+        a.sessions = vec![SessionFacts {
+            starts_at: NOW + 30 * 60,
+            ..session(10, 0, 2, 10)
+        }];
+        let mut b = act(2, 100.0);
+        b.sessions = vec![session(20, 40, 2, 10)];
+        assert!(ids(&profile(), &[a, b]).is_empty());
+    }
+
+    #[test]
+    fn nearer_ranks_first_all_else_equal() {
+        let acts = [act(1, 1200.0), act(2, 200.0), act(3, 700.0)];
+        assert_eq!(ids(&profile(), &acts), vec![2, 3, 1]);
+    }
+
+    #[test]
+    fn a_matching_interest_beats_a_little_distance_and_parents_count_partly() {
+        let mut p = profile();
+        p.interests = vec![NATURE];
+        let mut exact = act(1, 900.0);
+        exact.interests = vec![NATURE];
+        let mut child = act(2, 900.0);
+        child.interests = vec![GARDENING];
+        let mut other = act(3, 300.0);
+        other.interests = vec![CHOIR];
+        assert_eq!(ids(&p, &[child.clone(), exact]), vec![1, 2]);
+        assert_eq!(ids(&p, &[other, child]), vec![2, 3]);
+    }
+
+    #[test]
+    fn reasons_are_present_and_true() {
+        let mut p = profile();
+        p.interests = vec![GARDENING];
+        p.new_to_activities = true;
+        p.prefers_small_groups = true;
+        let mut a = act(1, 900.0);
+        a.interests = vec![GARDENING];
+        a.low_barrier = LB_WELCOMER;
+        a.capacity = Some(8);
+        let got = suggest(
+            &p,
+            &[a],
+            &taxonomy(),
+            &History::default(),
+            &Weights::default(),
+            NOW,
+            10,
+        );
+        let r = &got[0].reasons;
+        match r[0] {
+            Reason::Distance { metres } => assert!((890..=910).contains(&metres), "{metres}"),
+            ref x => panic!("{x:?}"),
+        }
+        assert!(r.contains(&Reason::Interests {
+            exact: vec![GARDENING],
+            related: vec![]
+        }));
+        assert!(r.contains(&Reason::Free));
+        assert!(r.contains(&Reason::Welcomer));
+        assert!(r.contains(&Reason::SmallGroup { capacity: 8 }));
+        assert!(r.contains(&Reason::Language { code: "it".into() }));
+        assert!(!r.contains(&Reason::FirstTimerFriendly));
+    }
+
+    #[test]
+    fn welcomers_lift_sessions_for_people_who_have_not_been_out_yet() {
+        let mut p = profile();
+        let plain = act(1, 300.0);
+        let mut welcoming = act(2, 600.0);
+        welcoming.low_barrier = LB_WELCOMER | LB_FIRST_TIMER;
+        assert_eq!(ids(&p, &[plain.clone(), welcoming.clone()]), vec![1, 2]);
+        p.new_to_activities = true;
+        assert_eq!(ids(&p, &[plain, welcoming]), vec![2, 1]);
+    }
+
+    #[test]
+    fn small_groups_rank_higher_for_those_who_prefer_them() {
+        let mut p = profile();
+        p.prefers_small_groups = true;
+        let big = act(1, 300.0);
+        let mut small = act(2, 700.0);
+        small.capacity = Some(6);
+        assert_eq!(ids(&p, &[big, small]), vec![2, 1]);
+    }
+
+    #[test]
+    fn a_declined_activity_sinks() {
+        let acts = [act(1, 200.0), act(2, 600.0)];
+        let h = History {
+            declined: [(1, 1)].into_iter().collect(),
+            ..Default::default()
+        };
+        assert_eq!(ids_with(&profile(), &acts, &h), vec![2, 1]);
+    }
+
+    #[test]
+    fn results_are_diverse_not_ten_of_one_interest() {
+        let mut p = profile();
+        p.interests = vec![GARDENING, CHOIR];
+        let mut acts = Vec::new();
+        for i in 0..6 {
+            let mut a = act(i + 1, 100.0 + i as f64 * 10.0);
+            a.interests = vec![GARDENING];
+            acts.push(a);
+        }
+        let mut choir = act(50, 800.0);
+        choir.interests = vec![CHOIR];
+        acts.push(choir);
+        let got = ids(&p, &acts);
+        let pos = got.iter().position(|&i| i == 50).unwrap();
+        assert!(pos <= 2, "the choir comes early, not last: {got:?}");
+        assert_eq!(got.len(), 7);
+    }
+
+    #[test]
+    fn one_suggestion_per_activity_and_the_limit_holds() {
+        let mut a = act(1, 100.0);
+        a.sessions = (0..5).map(|i| session(10 + i, 1 + i, 2, 10)).collect();
+        let acts: Vec<Act> = std::iter::once(a)
+            .chain((2..30).map(|i| act(i, 50.0 * i as f64)))
+            .collect();
+        let got = suggest(
+            &profile(),
+            &acts,
+            &taxonomy(),
+            &History::default(),
+            &Weights::default(),
+            NOW,
+            5,
+        );
+        assert_eq!(got.len(), 5);
+        assert_eq!(got.iter().filter(|s| s.activity_id == 1).count(), 1);
+    }
+}
