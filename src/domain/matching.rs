@@ -183,28 +183,44 @@ pub struct History {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Reason {
     /// Distance from the centre of the resident's home cell.
-    Distance { metres: u32 },
+    Distance {
+        metres: u32,
+    },
     /// Interests of the activity the resident likes (exactly, or through the taxonomy).
-    Interests { exact: Vec<i64>, related: Vec<i64> },
+    Interests {
+        exact: Vec<i64>,
+        related: Vec<i64>,
+    },
     Free,
     PayWhatYouCan,
     /// Costs this much, within the resident's budget.
-    WithinBudget { cents: i32 },
+    WithinBudget {
+        cents: i32,
+    },
     /// Someone welcomes newcomers at the door.
     Welcomer,
     FirstTimerFriendly,
     ComeAlone,
-    SmallGroup { capacity: i32 },
+    SmallGroup {
+        capacity: i32,
+    },
     /// At a time the resident said they are free (weekday 1 = Monday; part 0 = morning,
     /// 1 = afternoon, 2 = evening).
-    WhenFree { weekday: u8, part: u8 },
+    WhenFree {
+        weekday: u8,
+        part: u8,
+    },
     /// In a language the resident speaks.
-    Language { code: String },
+    Language {
+        code: String,
+    },
     /// Little talking needed.
     LanguageLight,
     WheelchairAccessible,
     /// The venue has what the resident needs (bits over the accessibility vocabulary).
-    AccessibilityMet { features: Vec<String> },
+    AccessibilityMet {
+        features: Vec<String>,
+    },
     /// Full: the resident would join the waitlist.
     Waitlist,
 }
@@ -794,7 +810,9 @@ mod tests {
             10,
         );
         assert_eq!(
-            got.iter().find(|s| s.activity_id == 1).map(|s| s.session_id),
+            got.iter()
+                .find(|s| s.activity_id == 1)
+                .map(|s| s.session_id),
             Some(11)
         );
         let h = History {

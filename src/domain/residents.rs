@@ -117,7 +117,9 @@ pub fn availability_slots(bits: u32) -> Vec<String> {
 
 /// The coarse cell holding a point.
 pub fn home_cell(lat: f64, lon: f64) -> Option<CellIndex> {
-    LatLng::new(lat, lon).ok().map(|p| p.to_cell(HOME_RESOLUTION))
+    LatLng::new(lat, lon)
+        .ok()
+        .map(|p| p.to_cell(HOME_RESOLUTION))
 }
 
 /// A stored cell, if it is a valid one no finer than [`HOME_RESOLUTION`].

@@ -103,7 +103,11 @@ pub fn spawn_cache_follower(state: AppState) {
     });
 }
 
-fn load_file(conn: &mut AnyConnection, id: ResidentId, since: chrono::NaiveDateTime) -> Result<Option<FileEntry>, AppError> {
+fn load_file(
+    conn: &mut AnyConnection,
+    id: ResidentId,
+    since: chrono::NaiveDateTime,
+) -> Result<Option<FileEntry>, AppError> {
     let Some(resident) = rdb::find(conn, id)? else {
         return Ok(None);
     };
@@ -154,8 +158,9 @@ pub async fn is_linker(state: &AppState, user: UserId) -> Result<bool, AppError>
     let ok = state
         .db
         .run(move |conn| {
-            Ok(accounts::find_linker(conn, user)?
-                .is_some_and(|l| l.status == crate::domain::organizations::Status::Accredited.as_str()))
+            Ok(accounts::find_linker(conn, user)?.is_some_and(|l| {
+                l.status == crate::domain::organizations::Status::Accredited.as_str()
+            }))
         })
         .await?;
     state.residents.linkers.insert(user.0, ok);
@@ -350,13 +355,35 @@ pub async fn create_assisted(
         .tx(move |conn| {
             check_interests(conn, &input.interests)?;
             let now = db::now();
-            let id = rdb::insert_resident(conn, None, "assisted", "active", Some(me), &fields_of(&input))?;
+            let id = rdb::insert_resident(
+                conn,
+                None,
+                "assisted",
+                "active",
+                Some(me),
+                &fields_of(&input),
+            )?;
             rdb::set_interests(conn, id, &input.interests)?;
             for c in &consents {
-                rdb::insert_consent(conn, id, c.purpose.as_str(), &c.channel, &c.given_by, Some(me), now)?;
+                rdb::insert_consent(
+                    conn,
+                    id,
+                    c.purpose.as_str(),
+                    &c.channel,
+                    &c.given_by,
+                    Some(me),
+                    now,
+                )?;
             }
             rdb::add_linker(conn, id, me, Some(me), now)?;
-            audit::record(conn, Some(me), "resident.create", "resident", Some(id.0), "assisted")?;
+            audit::record(
+                conn,
+                Some(me),
+                "resident.create",
+                "resident",
+                Some(id.0),
+                "assisted",
+            )?;
             Ok(id)
         })
         .await?;
@@ -392,12 +419,34 @@ pub async fn create_own(
             }
             check_interests(conn, &input.interests)?;
             let now = db::now();
-            let id = rdb::insert_resident(conn, Some(me), "self_account", "active", Some(me), &fields_of(&input))?;
+            let id = rdb::insert_resident(
+                conn,
+                Some(me),
+                "self_account",
+                "active",
+                Some(me),
+                &fields_of(&input),
+            )?;
             rdb::set_interests(conn, id, &input.interests)?;
             for c in &consents {
-                rdb::insert_consent(conn, id, c.purpose.as_str(), "online", "resident", Some(me), now)?;
+                rdb::insert_consent(
+                    conn,
+                    id,
+                    c.purpose.as_str(),
+                    "online",
+                    "resident",
+                    Some(me),
+                    now,
+                )?;
             }
-            audit::record(conn, Some(me), "resident.create", "resident", Some(id.0), "self")?;
+            audit::record(
+                conn,
+                Some(me),
+                "resident.create",
+                "resident",
+                Some(id.0),
+                "self",
+            )?;
             Ok(id)
         })
         .await?;
@@ -434,7 +483,11 @@ pub struct ContactRequest {
 }
 
 /// Records a contact request; a linker takes it from the waiting list.
-pub async fn request_contact(state: &AppState, req: ContactRequest, ip: &str) -> Result<ResidentId, AppError> {
+pub async fn request_contact(
+    state: &AppState,
+    req: ContactRequest,
+    ip: &str,
+) -> Result<ResidentId, AppError> {
     use crate::auth::ratelimit::Limit;
     let r = &state.settings.rate_limit;
     state
@@ -470,7 +523,9 @@ pub async fn request_contact(state: &AppState, req: ContactRequest, ip: &str) ->
         Ok(_) => return Err(AppError::Validation(errors)),
         Err(mut e) => {
             // Without an area the file waits for the linker's call; that is fine here.
-            e.remove("home_area").filter(|m| m != "err-home-missing").map(|m| e.insert("home_area".into(), m));
+            e.remove("home_area")
+                .filter(|m| m != "err-home-missing")
+                .map(|m| e.insert("home_area".into(), m));
             if let Some(m) = e.remove("display_name") {
                 e.insert("first_name".into(), m);
             }
@@ -503,12 +558,26 @@ pub async fn request_contact(state: &AppState, req: ContactRequest, ip: &str) ->
         .db
         .tx(move |conn| {
             let now = db::now();
-            let id = rdb::insert_resident(conn, None, "self_phone", "awaiting_linker", None, &fields_of(&input))?;
+            let id = rdb::insert_resident(
+                conn,
+                None,
+                "self_phone",
+                "awaiting_linker",
+                None,
+                &fields_of(&input),
+            )?;
             rdb::insert_consent(conn, id, "care", "online", "resident", None, now)?;
             if stats {
                 rdb::insert_consent(conn, id, "statistics", "online", "resident", None, now)?;
             }
-            audit::record(conn, None, "resident.create", "resident", Some(id.0), "contact request")?;
+            audit::record(
+                conn,
+                None,
+                "resident.create",
+                "resident",
+                Some(id.0),
+                "contact request",
+            )?;
             Ok(id)
         })
         .await?;
@@ -517,7 +586,10 @@ pub async fn request_contact(state: &AppState, req: ContactRequest, ip: &str) ->
 }
 
 /// Residents waiting for a linker's call (accredited linkers only): names and areas only.
-pub async fn awaiting(state: &AppState, linker: &CurrentUser) -> Result<Vec<rdb::ResidentLine>, AppError> {
+pub async fn awaiting(
+    state: &AppState,
+    linker: &CurrentUser,
+) -> Result<Vec<rdb::ResidentLine>, AppError> {
     if !is_linker(state, linker.id()).await? {
         return Err(AppError::Forbidden("err-linker-only"));
     }
@@ -526,7 +598,14 @@ pub async fn awaiting(state: &AppState, linker: &CurrentUser) -> Result<Vec<rdb:
         .db
         .run(move |conn| {
             let rows = rdb::awaiting_linker(conn)?;
-            audit::record(conn, Some(me), "resident.list", "resident", None, "awaiting a linker")?;
+            audit::record(
+                conn,
+                Some(me),
+                "resident.list",
+                "resident",
+                None,
+                "awaiting a linker",
+            )?;
             Ok(rows)
         })
         .await
@@ -557,7 +636,10 @@ pub async fn take(state: &AppState, linker: &CurrentUser, id: ResidentId) -> Res
 }
 
 /// The residents a linker follows.
-pub async fn mine(state: &AppState, linker: &CurrentUser) -> Result<Vec<rdb::ResidentLine>, AppError> {
+pub async fn mine(
+    state: &AppState,
+    linker: &CurrentUser,
+) -> Result<Vec<rdb::ResidentLine>, AppError> {
     let me = linker.id();
     state
         .db
@@ -566,10 +648,15 @@ pub async fn mine(state: &AppState, linker: &CurrentUser) -> Result<Vec<rdb::Res
 }
 
 /// A linker of the resident adds another accredited linker by e-mail.
-pub async fn add_linker(state: &AppState, user: &CurrentUser, id: ResidentId, email: &str) -> Result<(), AppError> {
+pub async fn add_linker(
+    state: &AppState,
+    user: &CurrentUser,
+    id: ResidentId,
+    email: &str,
+) -> Result<(), AppError> {
     access(state, user, id, Need::Write, "linkers").await?;
-    let email = crate::domain::validation::Email::parse(email)
-        .map_err(|m| AppError::field("email", m))?;
+    let email =
+        crate::domain::validation::Email::parse(email).map_err(|m| AppError::field("email", m))?;
     let by = user.id();
     let other = state
         .db
@@ -585,7 +672,14 @@ pub async fn add_linker(state: &AppState, user: &CurrentUser, id: ResidentId, em
         .db
         .tx(move |conn| {
             if rdb::add_linker(conn, id, UserId(other.id), Some(by), db::now())? {
-                audit::record(conn, Some(by), "resident.linker_added", "resident", Some(id.0), &format!("user {}", other.id))?;
+                audit::record(
+                    conn,
+                    Some(by),
+                    "resident.linker_added",
+                    "resident",
+                    Some(id.0),
+                    &format!("user {}", other.id),
+                )?;
             }
             Ok(())
         })
@@ -602,7 +696,14 @@ pub async fn leave(state: &AppState, user: &CurrentUser, id: ResidentId) -> Resu
         .tx(move |conn| {
             let n = rdb::end_linker(conn, id, me, db::now())?;
             if n > 0 {
-                audit::record(conn, Some(me), "resident.linker_left", "resident", Some(id.0), "")?;
+                audit::record(
+                    conn,
+                    Some(me),
+                    "resident.linker_left",
+                    "resident",
+                    Some(id.0),
+                    "",
+                )?;
             }
             Ok(n)
         })
@@ -615,7 +716,12 @@ pub async fn leave(state: &AppState, user: &CurrentUser, id: ResidentId) -> Resu
 }
 
 /// Replaces the profile.
-pub async fn update(state: &AppState, user: &CurrentUser, id: ResidentId, draft: ResidentDraft) -> Result<(), AppError> {
+pub async fn update(
+    state: &AppState,
+    user: &CurrentUser,
+    id: ResidentId,
+    draft: ResidentDraft,
+) -> Result<(), AppError> {
     access(state, user, id, Need::Write, "profile").await?;
     let input = check_draft(state, &draft)?;
     let me = user.id();
@@ -625,7 +731,14 @@ pub async fn update(state: &AppState, user: &CurrentUser, id: ResidentId, draft:
             check_interests(conn, &input.interests)?;
             rdb::update_resident(conn, id, &fields_of(&input))?;
             rdb::set_interests(conn, id, &input.interests)?;
-            audit::record(conn, Some(me), "resident.update", "resident", Some(id.0), "profile")?;
+            audit::record(
+                conn,
+                Some(me),
+                "resident.update",
+                "resident",
+                Some(id.0),
+                "profile",
+            )?;
             Ok(())
         })
         .await?;
@@ -634,7 +747,12 @@ pub async fn update(state: &AppState, user: &CurrentUser, id: ResidentId, draft:
 }
 
 /// Records a consent. A resident's own consent is always online and by themself.
-pub async fn add_consent(state: &AppState, user: &CurrentUser, id: ResidentId, draft: ConsentDraft) -> Result<i64, AppError> {
+pub async fn add_consent(
+    state: &AppState,
+    user: &CurrentUser,
+    id: ResidentId,
+    draft: ConsentDraft,
+) -> Result<i64, AppError> {
     let (_, why) = access(state, user, id, Need::Consent, "consents").await?;
     let mut c = draft.check().map_err(AppError::Validation)?;
     if why == Why::Own {
@@ -646,8 +764,23 @@ pub async fn add_consent(state: &AppState, user: &CurrentUser, id: ResidentId, d
         .db
         .tx(move |conn| {
             let now = db::now();
-            let cid = rdb::insert_consent(conn, id, c.purpose.as_str(), &c.channel, &c.given_by, Some(me), now)?;
-            audit::record(conn, Some(me), "consent.given", "resident", Some(id.0), &format!("{} by {}", c.purpose.as_str(), c.channel))?;
+            let cid = rdb::insert_consent(
+                conn,
+                id,
+                c.purpose.as_str(),
+                &c.channel,
+                &c.given_by,
+                Some(me),
+                now,
+            )?;
+            audit::record(
+                conn,
+                Some(me),
+                "consent.given",
+                "resident",
+                Some(id.0),
+                &format!("{} by {}", c.purpose.as_str(), c.channel),
+            )?;
             Ok(cid)
         })
         .await?;
@@ -658,10 +791,21 @@ pub async fn add_consent(state: &AppState, user: &CurrentUser, id: ResidentId, d
 /// Withdraws a consent purpose. What depended on it stops at once: without care, linkers
 /// lose access; without statistics, the resident leaves the figures; without reminders, no
 /// mail is sent.
-pub async fn withdraw_consent(state: &AppState, user: &CurrentUser, id: ResidentId, purpose: &str, channel: &str) -> Result<(), AppError> {
+pub async fn withdraw_consent(
+    state: &AppState,
+    user: &CurrentUser,
+    id: ResidentId,
+    purpose: &str,
+    channel: &str,
+) -> Result<(), AppError> {
     let (_, why) = access(state, user, id, Need::Consent, "consents").await?;
-    let purpose = Purpose::parse(purpose).ok_or_else(|| AppError::field("purpose", "err-unknown-value"))?;
-    let channel = if why == Why::Own { "online".to_string() } else { channel.trim().to_string() };
+    let purpose =
+        Purpose::parse(purpose).ok_or_else(|| AppError::field("purpose", "err-unknown-value"))?;
+    let channel = if why == Why::Own {
+        "online".to_string()
+    } else {
+        channel.trim().to_string()
+    };
     if !crate::domain::residents::CHANNELS.contains(&channel.as_str()) {
         return Err(AppError::field("channel", "err-unknown-value"));
     }
@@ -669,9 +813,17 @@ pub async fn withdraw_consent(state: &AppState, user: &CurrentUser, id: Resident
     let n = state
         .db
         .tx(move |conn| {
-            let n = rdb::withdraw_consent(conn, id, purpose.as_str(), &channel, Some(me), db::now())?;
+            let n =
+                rdb::withdraw_consent(conn, id, purpose.as_str(), &channel, Some(me), db::now())?;
             if n > 0 {
-                audit::record(conn, Some(me), "consent.withdrawn", "resident", Some(id.0), &format!("{} by {}", purpose.as_str(), channel))?;
+                audit::record(
+                    conn,
+                    Some(me),
+                    "consent.withdrawn",
+                    "resident",
+                    Some(id.0),
+                    &format!("{} by {}", purpose.as_str(), channel),
+                )?;
             }
             Ok(n)
         })
@@ -694,11 +846,21 @@ pub struct FullFile {
 }
 
 /// Reads a whole file (audited).
-pub async fn read(state: &AppState, user: &CurrentUser, id: ResidentId) -> Result<FullFile, AppError> {
+pub async fn read(
+    state: &AppState,
+    user: &CurrentUser,
+    id: ResidentId,
+) -> Result<FullFile, AppError> {
     let (entry, why) = access(state, user, id, Need::Read, "file").await?;
     let (linkers, consents, responses) = state
         .db
-        .run(move |conn| Ok((rdb::linkers_of(conn, id)?, rdb::consents_of(conn, id)?, rdb::responses_of(conn, id)?)))
+        .run(move |conn| {
+            Ok((
+                rdb::linkers_of(conn, id)?,
+                rdb::consents_of(conn, id)?,
+                rdb::responses_of(conn, id)?,
+            ))
+        })
         .await?;
     Ok(FullFile {
         entry,
@@ -719,24 +881,54 @@ pub async fn record_questionnaire(
     context: &str,
 ) -> Result<(i64, questionnaires::Scored), AppError> {
     access(state, user, id, Need::Write, "questionnaire").await?;
-    let instrument = Instrument::parse(instrument).ok_or_else(|| AppError::field("instrument", "err-unknown-value"))?;
-    let context = if context.trim().is_empty() { "intake" } else { context.trim() };
+    let instrument = Instrument::parse(instrument)
+        .ok_or_else(|| AppError::field("instrument", "err-unknown-value"))?;
+    let context = if context.trim().is_empty() {
+        "intake"
+    } else {
+        context.trim()
+    };
     if !questionnaires::CONTEXTS.contains(&context) {
         return Err(AppError::field("context", "err-unknown-value"));
     }
-    let scored = questionnaires::score(instrument, answers, state.settings.residents.ucla_lonely_threshold)
-        .map_err(|e| match e {
-            questionnaires::ScoreError::WrongCount { .. } => AppError::field("answers", "err-answers-count"),
-            questionnaires::ScoreError::OutOfRange { .. } => AppError::field("answers", "err-answers-range"),
-        })?;
+    let scored = questionnaires::score(
+        instrument,
+        answers,
+        state.settings.residents.ucla_lonely_threshold,
+    )
+    .map_err(|e| match e {
+        questionnaires::ScoreError::WrongCount { .. } => {
+            AppError::field("answers", "err-answers-count")
+        }
+        questionnaires::ScoreError::OutOfRange { .. } => {
+            AppError::field("answers", "err-answers-range")
+        }
+    })?;
     let me = user.id();
     let answers_json = serde_json::to_string(answers).map_err(|e| AppError::Internal(e.into()))?;
     let context = context.to_string();
     let rid = state
         .db
         .tx(move |conn| {
-            let rid = rdb::insert_response(conn, id, instrument.as_str(), &answers_json, scored.score, scored.lonely, &context, Some(me), db::now())?;
-            audit::record(conn, Some(me), "questionnaire.recorded", "resident", Some(id.0), instrument.as_str())?;
+            let rid = rdb::insert_response(
+                conn,
+                id,
+                instrument.as_str(),
+                &answers_json,
+                scored.score,
+                scored.lonely,
+                &context,
+                Some(me),
+                db::now(),
+            )?;
+            audit::record(
+                conn,
+                Some(me),
+                "questionnaire.recorded",
+                "resident",
+                Some(id.0),
+                instrument.as_str(),
+            )?;
             Ok(rid)
         })
         .await?;
@@ -744,7 +936,12 @@ pub async fn record_questionnaire(
 }
 
 /// An admin opens time-limited access to one file, with a reason (audited).
-pub async fn break_glass(state: &AppState, admin: &CurrentUser, id: ResidentId, reason: &str) -> Result<chrono::NaiveDateTime, AppError> {
+pub async fn break_glass(
+    state: &AppState,
+    admin: &CurrentUser,
+    id: ResidentId,
+    reason: &str,
+) -> Result<chrono::NaiveDateTime, AppError> {
     if !admin.user.is_admin {
         return Err(AppError::Forbidden("err-admin-only"));
     }
@@ -761,14 +958,27 @@ pub async fn break_glass(state: &AppState, admin: &CurrentUser, id: ResidentId, 
             let now = db::now();
             let until = now + Duration::minutes(minutes);
             rdb::open_break_glass(conn, me, id, &reason, now, until)?;
-            audit::record(conn, Some(me), "resident.break_glass", "resident", Some(id.0), &reason)?;
+            audit::record(
+                conn,
+                Some(me),
+                "resident.break_glass",
+                "resident",
+                Some(id.0),
+                &reason,
+            )?;
             Ok(until)
         })
         .await
 }
 
 /// Sets a suggested activity aside for a resident (it will be proposed less for a while).
-pub async fn dismiss(state: &AppState, user: &CurrentUser, id: ResidentId, activity: i64, reason: &str) -> Result<(), AppError> {
+pub async fn dismiss(
+    state: &AppState,
+    user: &CurrentUser,
+    id: ResidentId,
+    activity: i64,
+    reason: &str,
+) -> Result<(), AppError> {
     access(state, user, id, Need::Write, "suggestions").await?;
     let reason: String = reason.trim().chars().take(300).collect();
     let me = user.id();
@@ -818,7 +1028,12 @@ pub struct Suggested {
 }
 
 /// Ranked suggestions for a resident (audited as a read of their file).
-pub async fn suggestions(state: &AppState, user: &CurrentUser, id: ResidentId, limit: usize) -> Result<(Arc<FileEntry>, Vec<Suggested>), AppError> {
+pub async fn suggestions(
+    state: &AppState,
+    user: &CurrentUser,
+    id: ResidentId,
+    limit: usize,
+) -> Result<(Arc<FileEntry>, Vec<Suggested>), AppError> {
     let (f, _) = access(state, user, id, Need::Read, "suggestions").await?;
     let profile = profile_of(state, &f).ok_or(AppError::Conflict("err-home-missing"))?;
     let history = History {
@@ -854,7 +1069,13 @@ pub async fn suggestions(state: &AppState, user: &CurrentUser, id: ResidentId, l
 
 /// Mails a suggested session to the resident — only with their consent to reminders and an
 /// e-mail address on file.
-pub async fn send_session(state: &AppState, user: &CurrentUser, id: ResidentId, session_id: i64, lang_of_sender: Lang) -> Result<(), AppError> {
+pub async fn send_session(
+    state: &AppState,
+    user: &CurrentUser,
+    id: ResidentId,
+    session_id: i64,
+    lang_of_sender: Lang,
+) -> Result<(), AppError> {
     let (f, _) = access(state, user, id, Need::Write, "send a session").await?;
     if !f.consents_to(Purpose::Reminders) {
         return Err(AppError::Conflict("err-consent-reminders-missing"));
@@ -865,7 +1086,12 @@ pub async fn send_session(state: &AppState, user: &CurrentUser, id: ResidentId, 
     let snap = state.index.snapshot()?;
     let (a, s) = snap.find_session(session_id).ok_or(AppError::NotFound)?;
     let lang = Lang::from_code(&f.resident.locale).unwrap_or(lang_of_sender);
-    let tz: chrono_tz::Tz = state.settings.city.timezone.parse().unwrap_or(chrono_tz::Europe::Rome);
+    let tz: chrono_tz::Tz = state
+        .settings
+        .city
+        .timezone
+        .parse()
+        .unwrap_or(chrono_tz::Europe::Rome);
     let when = chrono::DateTime::from_timestamp(s.starts_at, 0)
         .map(|t| t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string())
         .unwrap_or_default();
@@ -887,7 +1113,16 @@ pub async fn send_session(state: &AppState, user: &CurrentUser, id: ResidentId, 
     let me = user.id();
     state
         .db
-        .run(move |conn| Ok(audit::record(conn, Some(me), "resident.mailed", "resident", Some(id.0), &format!("session {session_id}"))?))
+        .run(move |conn| {
+            Ok(audit::record(
+                conn,
+                Some(me),
+                "resident.mailed",
+                "resident",
+                Some(id.0),
+                &format!("session {session_id}"),
+            )?)
+        })
         .await?;
     Ok(())
 }
@@ -920,7 +1155,10 @@ pub struct LonelinessStats {
 
 /// The city's loneliness figures (admins).
 pub async fn statistics(state: &AppState) -> Result<LonelinessStats, AppError> {
-    let rows = state.db.run(|conn| Ok(rdb::ucla_for_statistics(conn)?)).await?;
+    let rows = state
+        .db
+        .run(|conn| Ok(rdb::ucla_for_statistics(conn)?))
+        .await?;
     // The latest response of each resident.
     let mut latest: HashMap<i64, rdb::StatRow> = HashMap::new();
     for r in rows {
@@ -931,7 +1169,10 @@ pub async fn statistics(state: &AppState) -> Result<LonelinessStats, AppError> {
     for r in latest.values() {
         let centre = match r.home_cell.as_deref().and_then(parse_cell) {
             Some(c) => Some(cell_centre(c)),
-            None => r.home_area.as_deref().and_then(|a| state.areas.centre("small", a)),
+            None => r
+                .home_area
+                .as_deref()
+                .and_then(|a| state.areas.centre("small", a)),
         };
         let district = centre
             .and_then(|(lat, lon)| state.areas.locate(lat, lon).large)

@@ -563,6 +563,15 @@ impl TestApp {
             .expect("PATCH failed")
     }
 
+    pub async fn put_json(&self, client: &Client, path: &str, body: &Value) -> Response {
+        client
+            .put(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("PUT failed")
+    }
+
     pub async fn delete(&self, client: &Client, path: &str) -> Response {
         client
             .delete(self.url(path))

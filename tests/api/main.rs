@@ -19,5 +19,6 @@ mod health;
 mod organizations;
 mod pages;
 mod rate_limits;
+mod residents;
 mod sessions;
 mod taxonomy_pages;

@@ -8,7 +8,7 @@ use crate::db::residents as rdb;
 use crate::db::ResidentId;
 use crate::domain::matching::{Reason, ScoreParts};
 use crate::domain::questionnaires::Instrument;
-use crate::domain::residents::{availability_slots, age_band, ConsentDraft, ResidentDraft};
+use crate::domain::residents::{age_band, availability_slots, ConsentDraft, ResidentDraft};
 use crate::error::AppError;
 use crate::services::residents::{self as svc, ContactRequest, FullFile, Why};
 use crate::state::AppState;
@@ -460,7 +460,13 @@ pub async fn add_consent(
     path: web::Path<i64>,
     body: web::Json<ConsentDraft>,
 ) -> Result<HttpResponse, AppError> {
-    let id = svc::add_consent(&state, &user, ResidentId(path.into_inner()), body.into_inner()).await?;
+    let id = svc::add_consent(
+        &state,
+        &user,
+        ResidentId(path.into_inner()),
+        body.into_inner(),
+    )
+    .await?;
     Ok(HttpResponse::Created().json(Created { id }))
 }
 
@@ -659,7 +665,9 @@ pub async fn get_own(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
-    let id = svc::own_id(&state, &user).await?.ok_or(AppError::NotFound)?;
+    let id = svc::own_id(&state, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let f = svc::read(&state, &user, id).await?;
     Ok(HttpResponse::Ok().json(view(&state, &f)))
 }
@@ -755,7 +763,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/residents/{id}", web::put().to(update_resident))
         .route("/residents/{id}/take", web::post().to(take_resident))
         .route("/residents/{id}/linkers", web::post().to(add_linker))
-        .route("/residents/{id}/linkers/me", web::delete().to(leave_resident))
+        .route(
+            "/residents/{id}/linkers/me",
+            web::delete().to(leave_resident),
+        )
         .route("/residents/{id}/consents", web::post().to(add_consent))
         .route(
             "/residents/{id}/consents/withdrawal",
@@ -765,7 +776,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/residents/{id}/questionnaires",
             web::post().to(add_questionnaire),
         )
-        .route("/residents/{id}/suggestions", web::get().to(get_suggestions))
+        .route(
+            "/residents/{id}/suggestions",
+            web::get().to(get_suggestions),
+        )
         .route(
             "/residents/{id}/suggestions/dismissals",
             web::post().to(dismiss_suggestion),
