@@ -143,10 +143,10 @@ impl fmt::Display for SeedReport {
 }
 
 /// SplitMix64: small, fast, and the same on every platform and version.
-struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64) -> Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
         Rng(seed)
     }
 
@@ -159,21 +159,21 @@ impl Rng {
     }
 
     /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
+    pub(crate) fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
     /// Uniform in [0, n) (0 when n is 0).
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         ((self.unit() * n as f64) as usize).min(n.saturating_sub(1))
     }
 
     /// Uniform in [lo, hi] (integers).
-    fn between(&mut self, lo: i64, hi: i64) -> i64 {
+    pub(crate) fn between(&mut self, lo: i64, hi: i64) -> i64 {
         lo + self.below((hi - lo + 1).max(1) as usize) as i64
     }
 
-    fn chance(&mut self, p: f64) -> bool {
+    pub(crate) fn chance(&mut self, p: f64) -> bool {
         self.unit() < p
     }
 
@@ -189,7 +189,7 @@ impl Rng {
     }
 
     /// An index chosen with the given weights.
-    fn weighted(&mut self, weights: &[u32]) -> usize {
+    pub(crate) fn weighted(&mut self, weights: &[u32]) -> usize {
         let total: u32 = weights.iter().sum();
         let mut x = self.below(total as usize) as u32;
         for (i, w) in weights.iter().enumerate() {
@@ -243,7 +243,7 @@ fn gaussian_point(rng: &mut Rng, centre: (f64, f64), sigma_m: f64, max_m: f64) -
 
 /// Where an activity takes place: 40% within 2 km of the Duomo, 20% in neighbourhood
 /// clusters, 40% anywhere in the city's box.
-fn place(rng: &mut Rng) -> (f64, f64, &'static str) {
+pub(crate) fn place(rng: &mut Rng) -> (f64, f64, &'static str) {
     let (lat, lon, zone) = match rng.weighted(&[40, 20, 40]) {
         0 => {
             let (lat, lon) = gaussian_point(rng, DUOMO, 800.0, 2000.0);

@@ -22,6 +22,8 @@ pub enum Event {
     SessionsEnded { user_id: i64 },
     /// An activity or one of its sessions was created, edited, or changed status.
     ActivityChanged { activity_id: i64 },
+    /// Some sessions of a user ended, or their account changed: forget cached principals.
+    PrincipalChanged { user_id: i64 },
     /// A resident's file changed (profile, linkers, consents, declined suggestions).
     ResidentChanged { resident_id: i64 },
 }

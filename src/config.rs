@@ -97,6 +97,8 @@ pub struct AuthSettings {
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
     pub session_touch_secs: i64,
+    /// Seconds a signed-in principal may be served from this instance's memory (0 = never).
+    pub principal_cache_secs: u64,
     pub verify_link_hours: i64,
     pub reset_link_minutes: i64,
     pub invitation_days: i64,

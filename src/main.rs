@@ -47,6 +47,18 @@ enum Command {
         /// Activities per transaction.
         #[arg(long, default_value_t = 500)]
         batch: usize,
+        /// Residents to create (with linkers, consents and intake questionnaires).
+        #[arg(long, default_value_t = 0)]
+        residents: usize,
+        /// Accredited linkers the residents are shared among.
+        #[arg(long, default_value_t = 2_000)]
+        linkers: usize,
+        /// Write request lines for the suggestions benchmark here (fresh linker sessions).
+        #[arg(long)]
+        requests_out: Option<std::path::PathBuf>,
+        /// How many request lines to write.
+        #[arg(long, default_value_t = 50_000)]
+        requests: usize,
     },
     /// Create an administrator (or promote an existing account).
     CreateAdmin {
@@ -97,16 +109,34 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             seed,
             force,
             batch,
+            residents,
+            linkers,
+            requests_out,
+            requests,
         } => rt.block_on(async {
             let state = build_state(settings).await?;
-            let options = legami::bench::SeedOptions {
-                activities,
-                seed,
-                force,
-                batch,
-            };
-            let report = legami::bench::seed(&state, &options).await?;
-            println!("{report}");
+            if activities > 0 {
+                let options = legami::bench::SeedOptions {
+                    activities,
+                    seed,
+                    force,
+                    batch,
+                };
+                let report = legami::bench::seed(&state, &options).await?;
+                println!("{report}");
+            }
+            if residents > 0 || requests_out.is_some() {
+                let options = legami::bench_residents::ResidentSeedOptions {
+                    residents,
+                    linkers,
+                    seed,
+                    batch: 2_000,
+                    requests_out,
+                    requests,
+                };
+                let report = legami::bench_residents::seed(&state, &options).await?;
+                println!("{report}");
+            }
             Ok(())
         }),
         Command::CreateAdmin { email, name } => rt.block_on(async {

@@ -53,13 +53,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let bus = Bus::new(redis.clone());
     let mailer = Mailer::new(&settings.mail)?;
     let hasher = Hasher::new(&settings.auth)?;
-    let sessions = SessionStore::new(
-        db.clone(),
-        redis.clone(),
-        settings.auth.session_idle_minutes,
-        settings.auth.session_absolute_hours,
-        settings.auth.session_touch_secs,
-    );
+    let sessions = SessionStore::new(db.clone(), redis.clone(), bus.clone(), &settings.auth);
     let limiter = RateLimiter::new(redis.clone());
     let key = settings.auth.secret_key.expose_secret().trim().to_string();
     let secret_key = if key.is_empty() {

@@ -49,13 +49,16 @@ pub async fn resolve(req: &HttpRequest) -> Result<Option<CurrentUser>, AppError>
         .clone();
     let mut found = None;
     if let Some(cookie) = req.cookie(state.session_cookie()) {
-        if let Some(session) = state.sessions.lookup(cookie.value()).await? {
+        if let Some((session, user)) = state.sessions.remembered(cookie.value()) {
+            found = Some(CurrentUser { user, session });
+        } else if let Some(session) = state.sessions.lookup(cookie.value()).await? {
             let uid = UserId(session.user_id);
             let user = state
                 .db
                 .run(move |conn| Ok(accounts::find_user(conn, uid)?))
                 .await?;
             if let Some(user) = user.filter(|u| u.suspended_at.is_none()) {
+                state.sessions.remember(&session, &user);
                 found = Some(CurrentUser { user, session });
             }
         }

@@ -2,7 +2,8 @@
 //! Redis as a short-lived read-through cache when configured. Losing Redis logs nobody out.
 
 use super::tokens::{hash_token, looks_like_token, new_token};
-use crate::db::accounts::{self, NewSession, Session};
+use crate::bus::{Bus, Event};
+use crate::db::accounts::{self, NewSession, Session, User};
 use crate::db::{Db, SessionId, UserId};
 use crate::error::AppError;
 use crate::redis_conn::Redis;
@@ -17,9 +18,15 @@ const CACHE_SECS: u64 = 60;
 pub struct SessionStore {
     db: Db,
     redis: Option<Redis>,
+    bus: Bus,
     idle: Duration,
     absolute: Duration,
     touch: Duration,
+    /// Signed-in principals (session and user) by token hash, for a few seconds: most
+    /// requests then need neither Redis nor the database to know who is asking. Every change
+    /// (sign-out, ended sessions, suspension, profile) evicts locally at once and on every
+    /// other instance through the bus; the time-to-live bounds staleness if an event is lost.
+    principals: Option<moka::sync::Cache<String, (Session, User)>>,
 }
 
 impl SessionStore {
@@ -27,17 +34,72 @@ impl SessionStore {
     pub fn new(
         db: Db,
         redis: Option<Redis>,
-        idle_minutes: i64,
-        absolute_hours: i64,
-        touch_secs: i64,
+        bus: Bus,
+        settings: &crate::config::AuthSettings,
     ) -> Self {
+        let principals = (settings.principal_cache_secs > 0).then(|| {
+            moka::sync::Cache::builder()
+                .max_capacity(200_000)
+                .time_to_live(std::time::Duration::from_secs(
+                    settings.principal_cache_secs,
+                ))
+                .support_invalidation_closures()
+                .build()
+        });
         SessionStore {
             db,
             redis,
-            idle: Duration::minutes(idle_minutes.max(1)),
-            absolute: Duration::hours(absolute_hours.max(1)),
-            touch: Duration::seconds(touch_secs.max(1)),
+            bus,
+            idle: Duration::minutes(settings.session_idle_minutes.max(1)),
+            absolute: Duration::hours(settings.session_absolute_hours.max(1)),
+            touch: Duration::seconds(settings.session_touch_secs.max(1)),
+            principals,
         }
+    }
+
+    /// A principal remembered for this token, if it is still fresh: not expired, and its
+    /// "last seen" needs no update yet (otherwise the slow path refreshes it).
+    pub fn remembered(&self, token: &str) -> Option<(Session, User)> {
+        let cache = self.principals.as_ref()?;
+        if !looks_like_token(token) {
+            return None;
+        }
+        let (session, user) = cache.get(&hash_token(token))?;
+        let now = crate::db::now();
+        (session.expires_at > now
+            && now - session.last_seen_at < self.touch
+            && session.last_seen_at + self.idle > now)
+            .then_some((session, user))
+    }
+
+    /// Remembers a principal found the slow way.
+    pub fn remember(&self, session: &Session, user: &User) {
+        if let Some(cache) = &self.principals {
+            cache.insert(session.token_hash.clone(), (session.clone(), user.clone()));
+        }
+    }
+
+    /// Forgets every remembered principal of a user on this instance.
+    pub fn forget_user(&self, user: i64) {
+        if let Some(cache) = &self.principals {
+            // Only fails when closures are not supported, which the builder turns on.
+            let _ = cache.invalidate_entries_if(move |_, (s, _)| s.user_id == user);
+        }
+    }
+
+    /// Forgets every remembered principal (after missed events).
+    pub fn forget_all(&self) {
+        if let Some(cache) = &self.principals {
+            cache.invalidate_all();
+        }
+    }
+
+    /// A user's account changed (name, language, roles): forget them here and everywhere.
+    pub async fn user_changed(&self, user: UserId) {
+        self.forget_user(user.0);
+        self.bus
+            .publish(Event::PrincipalChanged { user_id: user.0 })
+            .await;
     }
 
     /// Idle timeout.
@@ -137,6 +199,9 @@ impl SessionStore {
             .run(move |conn| Ok(accounts::delete_sessions(conn, user, only, except)?))
             .await?;
         self.cache_evict(&hashes).await;
+        if !hashes.is_empty() {
+            self.user_changed(user).await;
+        }
         Ok(hashes.len())
     }
 

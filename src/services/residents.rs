@@ -89,13 +89,20 @@ pub fn spawn_cache_follower(state: AppState) {
         loop {
             match rx.recv().await {
                 Ok(Event::ResidentChanged { resident_id }) => state.residents.evict(resident_id),
-                Ok(Event::LinkerStatusChanged { user_id, .. })
-                | Ok(Event::SessionsEnded { user_id }) => state.residents.evict_linker(user_id),
+                Ok(Event::LinkerStatusChanged { user_id, .. }) => {
+                    state.residents.evict_linker(user_id)
+                }
+                Ok(Event::SessionsEnded { user_id })
+                | Ok(Event::PrincipalChanged { user_id }) => {
+                    state.sessions.forget_user(user_id);
+                    state.residents.evict_linker(user_id);
+                }
                 Ok(_) => {}
                 Err(RecvError::Lagged(n)) => {
                     tracing::warn!(missed = n, "resident cache follower fell behind; clearing");
                     state.residents.files.invalidate_all();
                     state.residents.linkers.invalidate_all();
+                    state.sessions.forget_all();
                 }
                 Err(RecvError::Closed) => return,
             }

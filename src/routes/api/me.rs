@@ -172,6 +172,7 @@ pub async fn update_me(
             accounts::find_user(conn, uid)?.ok_or(AppError::NotFound)
         })
         .await?;
+    state.sessions.user_changed(uid).await;
     let me = load_me(&state, &updated).await?;
     Ok(HttpResponse::Ok()
         .cookie(site_cookie(&state, LANG_COOKIE, updated.locale.clone()))

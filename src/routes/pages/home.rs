@@ -42,6 +42,7 @@ async fn set_locale(
             .db
             .run(move |conn| Ok(accounts::set_locale(conn, uid, lang.code())?))
             .await?;
+        state.sessions.user_changed(uid).await;
     }
     let mut res = see_other(&safe_next(f.next.as_deref()));
     res.add_cookie(&site_cookie(&state, LANG_COOKIE, lang.code().to_string()))
