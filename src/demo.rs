@@ -454,6 +454,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<String> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let activities = seed_activities(state, 30).await?;
+    let residents = seed_residents(state).await?;
     state
         .index
         .rebuild(&state.db)
@@ -461,9 +462,110 @@ pub async fn seed(state: &AppState) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(format!(
         "{summary}\n{activities} weekly demo activities at public places around Piazza del Duomo: \
-         try {}/activities",
-        state.settings.server.site_url
+         try {}/activities\n{residents} residents followed by Giulia (sign in as giulia@legami.demo \
+         and open {}/linker/residents for their explained suggestions), and one person waiting to be called.",
+        state.settings.server.site_url, state.settings.server.site_url
     ))
+}
+
+/// A demo resident: name, home (lat, lon), radius, languages, interest slugs, availability,
+/// needs, budget, wants company, small groups, UCLA-3 answers, extra consents.
+type DemoResident = (
+    &'static str,
+    (f64, f64),
+    i32,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    bool,
+    Option<i32>,
+    bool,
+    bool,
+    [i32; 3],
+    &'static [&'static str],
+);
+
+/// Clearly fictitious residents in the centre, each with a different need.
+const RESIDENTS: &[DemoResident] = &[
+    ("Rosa (demo)", (45.4655, 9.1865), 1000, "it", &["walking-group", "choir-music"], &["tue_morning", "thu_morning", "sat_morning"], false, Some(0), true, true, [3, 3, 2], &["statistics"]),
+    ("Ahmed (demo)", (45.4610, 9.1950), 2000, "ar,en", &["cooking-lunch-club", "urban-garden"], &[], false, Some(500), false, false, [2, 3, 2], &["statistics", "reminders"]),
+    ("Lucia (demo)", (45.4680, 9.1930), 1500, "it", &["reading-group", "culture-visits"], &["mon_afternoon", "wed_afternoon", "fri_afternoon"], true, None, true, false, [2, 2, 3], &[]),
+    ("Franco (demo)", (45.4600, 9.1840), 3000, "it,en", &["gentle-exercise", "outdoors"], &[], false, Some(1000), false, true, [1, 2, 1], &["statistics"]),
+];
+
+async fn seed_residents(state: &AppState) -> anyhow::Result<usize> {
+    use crate::db::residents as rdb;
+    let interests = crate::services::activities::interests(state)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let slug_ids: std::collections::HashMap<String, i64> =
+        interests.iter().map(|i| (i.slug.clone(), i.id)).collect();
+    let done = state
+        .db
+        .tx(move |conn| {
+            let giulia = accounts::find_user_by_email(conn, "giulia@legami.demo")?
+                .ok_or(AppError::NotFound)?
+                .uid();
+            let now = db::now();
+            for (name, (lat, lon), radius, langs, slugs, slots, wheelchair, budget, company, small, ucla, extra) in RESIDENTS {
+                let fields = rdb::ResidentFields {
+                    display_name: name.to_string(),
+                    phone: String::new(),
+                    email: String::new(),
+                    locale: if langs.starts_with("it") { "it".into() } else { "en".into() },
+                    birth_year: None,
+                    languages: langs.to_string(),
+                    home_cell: crate::domain::residents::home_cell(*lat, *lon).map(|c| c.to_string()),
+                    home_area: None,
+                    travel_radius_m: *radius,
+                    availability: crate::domain::residents::availability_bits(
+                        &slots.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                    )
+                    .unwrap_or(0) as i32,
+                    wheelchair: *wheelchair,
+                    accessibility: String::new(),
+                    budget_cents: *budget,
+                    wants_company: *company,
+                    prefers_small_groups: *small,
+                    updated_at: now,
+                };
+                let id = rdb::insert_resident(conn, None, "assisted", "active", Some(giulia), &fields)?;
+                let ids: Vec<i64> = slugs.iter().filter_map(|s| slug_ids.get(*s).copied()).collect();
+                rdb::set_interests(conn, id, &ids)?;
+                rdb::insert_consent(conn, id, "care", "signed_paper", "resident", Some(giulia), now)?;
+                for p in *extra {
+                    rdb::insert_consent(conn, id, p, "signed_paper", "resident", Some(giulia), now)?;
+                }
+                rdb::add_linker(conn, id, giulia, Some(giulia), now)?;
+                let score: i32 = ucla.iter().sum();
+                rdb::insert_response(conn, id, "ucla3", &format!("[{},{},{}]", ucla[0], ucla[1], ucla[2]), score, score >= 6, "intake", Some(giulia), now)?;
+            }
+            // Someone who asked to be called back from the library terminal.
+            let waiting = rdb::ResidentFields {
+                display_name: "Carla (demo)".into(),
+                phone: "+39 02 0000 0000".into(),
+                email: String::new(),
+                locale: "it".into(),
+                birth_year: None,
+                languages: String::new(),
+                home_cell: None,
+                home_area: None,
+                travel_radius_m: 1000,
+                availability: 0,
+                wheelchair: false,
+                accessibility: String::new(),
+                budget_cents: None,
+                wants_company: false,
+                prefers_small_groups: false,
+                updated_at: now,
+            };
+            let id = rdb::insert_resident(conn, None, "self_phone", "awaiting_linker", None, &waiting)?;
+            rdb::insert_consent(conn, id, "care", "online", "resident", None, now)?;
+            Ok(RESIDENTS.len())
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(done)
 }
 
 /// Creates a verified administrator, or promotes an existing account.

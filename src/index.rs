@@ -10,7 +10,10 @@ use crate::db::schema::{
 };
 use crate::db::{AnyConnection, Db};
 use crate::domain::activities::{split_tags, ACCESSIBILITY, LOW_BARRIER};
-use crate::domain::matching::{ActivityFacts, Candidate, Cost, SessionFacts, Taxonomy};
+use crate::domain::matching::{
+    ActivityFacts, Candidate, Cost, LanguageTable, SessionFacts, Taxonomy,
+};
+use crate::domain::residents::slot_bit;
 use crate::error::AppError;
 use chrono::{Datelike, Duration, Timelike, Utc};
 use chrono_tz::Tz;
@@ -23,19 +26,26 @@ use std::sync::{Arc, RwLock};
 /// Metres per degree of latitude.
 const M_PER_DEG: f64 = 111_194.93;
 
-/// One upcoming session, compactly.
+/// One upcoming session, compactly (24 bytes; the rare notes live on the activity).
 #[derive(Debug, Clone)]
 pub struct SessionEntry {
     pub id: i64,
     /// Unix seconds.
     pub starts_at: i64,
-    pub ends_at: i64,
+    /// Seconds from start to end.
+    pub length_s: u32,
     /// Local weekday (1 = Monday) and hour, precomputed for the filters.
     pub weekday: u8,
     pub hour: u8,
     /// The organizer confirmed it will take place (recurring series are confirmed month by month).
     pub confirmed: bool,
-    pub note: Box<str>,
+}
+
+impl SessionEntry {
+    /// Unix seconds.
+    pub fn ends_at(&self) -> i64 {
+        self.starts_at + i64::from(self.length_s)
+    }
 }
 
 /// What discovery needs of an activity.
@@ -55,17 +65,40 @@ pub struct ActivityEntry {
     pub cost_cents: i32,
     pub cost_help: bool,
     pub capacity: Option<i32>,
-    pub languages: Vec<Box<str>>,
+    pub languages: Box<[Box<str>]>,
     pub wheelchair: u8,
     /// Bit i set = ACCESSIBILITY[i] present.
     pub accessibility: u8,
     /// Bit i set = LOW_BARRIER[i] present.
     pub low_barrier: u8,
-    pub interests: Vec<i64>,
-    /// Lower-case title, venue and description, for word search.
+    pub interests: Box<[i64]>,
+    /// Lower-case description, for word search (title and venue are compared as they are).
     pub text: Box<str>,
     /// Upcoming sessions by start time.
-    pub sessions: Vec<SessionEntry>,
+    pub sessions: Box<[SessionEntry]>,
+    /// Notes of the few sessions that have one: (session id, note).
+    pub notes: Box<[(i64, Box<str>)]>,
+}
+
+impl ActivityEntry {
+    /// The note of one of its sessions ("" when none).
+    pub fn note_of(&self, session: i64) -> &str {
+        self.notes
+            .iter()
+            .find(|(id, _)| *id == session)
+            .map_or("", |(_, n)| n)
+    }
+
+    /// Whether every word (lower case) is in the title, the venue or the description.
+    pub fn has_words(&self, words: &[String]) -> bool {
+        if words.is_empty() {
+            return true;
+        }
+        let head = format!("{} {}", self.title, self.venue_name).to_lowercase();
+        words
+            .iter()
+            .all(|w| head.contains(w.as_str()) || self.text.contains(w.as_str()))
+    }
 }
 
 /// Tag names → bit set over a vocabulary.
@@ -96,18 +129,25 @@ pub fn wheelchair_rank(s: &str) -> u8 {
 
 type Point = GeomWithData<[f64; 2], i64>;
 
-/// One session in the time-ordered list: where and when, compactly, and its activity.
+/// One session in the time-ordered list: where and when, compactly (32 bytes), and its
+/// activity.
 #[derive(Debug, Clone)]
 pub struct TimeRec {
     /// Unix seconds.
     pub starts: i64,
-    pub session_id: i64,
     /// Projected position in metres from the city's reference point.
     pub x: f32,
     pub y: f32,
     /// Index of the session in `entry.sessions`.
     pub si: u32,
     pub entry: Arc<ActivityEntry>,
+}
+
+impl TimeRec {
+    /// The session's id.
+    pub fn session_id(&self) -> i64 {
+        self.entry.sessions.get(self.si as usize).map_or(0, |s| s.id)
+    }
 }
 
 /// An immutable view of the index; readers hold it without blocking writers.
@@ -121,12 +161,54 @@ pub struct Snapshot {
     taxonomy: Arc<Taxonomy>,
     /// Interest names (Italian, English), for reasons.
     interest_names: Arc<HashMap<i64, (Box<str>, Box<str>)>>,
+    /// The compact view matching scans.
+    matcher: MatchIndex,
 }
 
 impl Snapshot {
+    /// Bytes the snapshot holds on the heap: exact for its own vectors, boxes and strings;
+    /// hash tables and the R-tree counted at their capacity plus a node overhead. Shared
+    /// organization names are counted once per activity (an upper bound).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let str_bytes = |s: &str| s.len();
+        let mut total = self.by_time.capacity() * size_of::<TimeRec>();
+        // HashMap<i64, Arc<ActivityEntry>>: key + value + 1 control byte per bucket.
+        total += self.entries.capacity() * (size_of::<i64>() + size_of::<Arc<ActivityEntry>>() + 1);
+        for e in self.entries.values() {
+            // The Arc's allocation: two counters and the entry.
+            total += 2 * size_of::<usize>() + size_of::<ActivityEntry>();
+            total += str_bytes(&e.title) + str_bytes(&e.venue_name) + str_bytes(&e.address);
+            total += str_bytes(&e.text) + str_bytes(&e.cost_kind);
+            total += e.nil_code.as_deref().map_or(0, str_bytes);
+            total += e.municipio_code.as_deref().map_or(0, str_bytes);
+            total += e.languages.len() * size_of::<Box<str>>();
+            total += e.languages.iter().map(|l| l.len()).sum::<usize>();
+            total += e.interests.len() * size_of::<i64>();
+            total += e.sessions.len() * size_of::<SessionEntry>();
+            total += e.notes.len() * size_of::<(i64, Box<str>)>();
+            total += e.notes.iter().map(|(_, n)| n.len()).sum::<usize>();
+        }
+        // The matching view: facts, entry pointers and grid cells.
+        total += self.matcher.facts.capacity() * size_of::<ActivityFacts>();
+        total += self.matcher.entries.capacity() * size_of::<Arc<ActivityEntry>>();
+        total += self.matcher.cells.capacity() * size_of::<(u32, u32)>();
+        // R-tree: one leaf per activity, plus inner nodes (about 1/6 more with rstar's
+        // default fan-out) of an envelope and a vector each.
+        let leaves = self.tree.size();
+        total += leaves * size_of::<Point>();
+        total += leaves.div_ceil(6) * (4 * size_of::<f64>() + 3 * size_of::<usize>());
+        total
+    }
+
     /// The interest taxonomy as of the last full rebuild.
     pub fn taxonomy(&self) -> &Taxonomy {
         &self.taxonomy
+    }
+
+    /// The compact view matching scans.
+    pub fn matcher(&self) -> &MatchIndex {
+        &self.matcher
     }
 
     /// An interest's name in a language (`it` or else English).
@@ -145,7 +227,7 @@ impl Snapshot {
     pub fn find_session(&self, id: i64) -> Option<(&Arc<ActivityEntry>, &SessionEntry)> {
         self.by_time
             .iter()
-            .find(|r| r.session_id == id)
+            .find(|r| r.session_id() == id)
             .and_then(|r| Some((&r.entry, r.entry.sessions.get(r.si as usize)?)))
     }
 
@@ -173,9 +255,8 @@ fn time_recs(e: &Arc<ActivityEntry>, xy: [f64; 2]) -> Vec<TimeRec> {
     e.sessions
         .iter()
         .enumerate()
-        .map(|(si, s)| TimeRec {
-            starts: s.starts_at,
-            session_id: s.id,
+        .map(|(si, _)| TimeRec {
+            starts: e.sessions[si].starts_at,
             x: xy[0] as f32,
             y: xy[1] as f32,
             si: si as u32,
@@ -185,7 +266,7 @@ fn time_recs(e: &Arc<ActivityEntry>, xy: [f64; 2]) -> Vec<TimeRec> {
 }
 
 fn by_time_key(r: &TimeRec) -> (i64, i64) {
-    (r.starts, r.session_id)
+    (r.starts, r.session_id())
 }
 
 /// Projects lat/lon to metres on a plane tangent at the city's reference point (good to well
@@ -259,13 +340,24 @@ impl DiscoveryIndex {
             .collect();
         by_time.sort_unstable_by_key(by_time_key);
         let sessions = by_time.len();
+        let activities = entries.len();
+        let matcher = MatchIndex::build(entries.values(), |lat, lon| self.project(lat, lon));
         let snap = Snapshot {
             entries,
             tree: RTree::bulk_load(points),
             by_time,
             taxonomy: Arc::new(taxonomy),
             interest_names: Arc::new(interest_names),
+            matcher,
         };
+        let bytes = snap.heap_bytes();
+        tracing::info!(
+            activities,
+            sessions,
+            heap_bytes = bytes,
+            bytes_per_session = bytes / sessions.max(1),
+            "discovery index rebuilt"
+        );
         *self.snap.write().map_err(|_| lock_err())? = Arc::new(snap);
         Ok(sessions)
     }
@@ -311,12 +403,14 @@ impl DiscoveryIndex {
             by_time.push(r.clone());
         }
         by_time.extend(added);
+        let matcher = MatchIndex::build(entries.values(), |lat, lon| self.project(lat, lon));
         *self.snap.write().map_err(|_| lock_err())? = Arc::new(Snapshot {
             entries,
             tree,
             by_time,
             taxonomy: old.taxonomy.clone(),
             interest_names: old.interest_names.clone(),
+            matcher,
         });
         Ok(())
     }
@@ -379,41 +473,199 @@ fn load_taxonomy(conn: &mut AnyConnection) -> Result<(Taxonomy, Names), AppError
     Ok((Taxonomy { parent }, names))
 }
 
-impl Candidate for ActivityEntry {
-    fn activity(&self) -> ActivityFacts<'_> {
-        ActivityFacts {
-            id: self.id,
-            lat: self.latitude,
-            lon: self.longitude,
-            languages: &self.languages,
-            wheelchair: self.wheelchair,
-            accessibility: self.accessibility,
-            low_barrier: self.low_barrier,
-            cost: match &*self.cost_kind {
-                "amount" => Cost::Amount(self.cost_cents),
-                "pay_what_you_can" => Cost::PayWhatYouCan,
-                _ => Cost::Free,
-            },
-            capacity: self.capacity,
-            interests: &self.interests,
-        }
+/// A candidate for matching: an activity's compact facts and the entry they describe.
+#[derive(Clone, Copy)]
+pub struct Cand<'a> {
+    facts: &'a ActivityFacts,
+    entry: &'a ActivityEntry,
+}
+
+impl Candidate for Cand<'_> {
+    fn activity(&self) -> &ActivityFacts {
+        self.facts
     }
 
     fn session_count(&self) -> usize {
-        self.sessions.len()
+        self.entry.sessions.len()
     }
 
     fn session(&self, i: usize) -> SessionFacts {
-        let s = &self.sessions[i];
+        let s = &self.entry.sessions[i];
         SessionFacts {
             id: s.id,
             starts_at: s.starts_at,
             weekday: s.weekday,
             hour: s.hour,
             // Until bookings exist (participation issue) every seat is free.
-            seats_left: self.capacity,
+            seats_left: self.entry.capacity,
             waitlist_open: false,
         }
+    }
+
+    fn language_codes(&self) -> Vec<String> {
+        self.entry.languages.iter().map(|l| l.to_string()).collect()
+    }
+}
+
+/// Grid cell side, metres.
+const CELL_M: f32 = 250.0;
+/// Most grid cells (the side grows for a very wide city).
+const MAX_CELLS: f32 = 1_000_000.0;
+
+/// The matching view of a snapshot: every activity's compact facts in one array, sorted by
+/// the cell of a uniform grid, so a radius query reads a few contiguous runs.
+#[derive(Default)]
+pub struct MatchIndex {
+    facts: Vec<ActivityFacts>,
+    entries: Vec<Arc<ActivityEntry>>,
+    languages: LanguageTable,
+    cell: f32,
+    min_x: f32,
+    min_y: f32,
+    nx: usize,
+    ny: usize,
+    /// Row-major cells: the range of `facts` in each.
+    cells: Vec<(u32, u32)>,
+}
+
+impl MatchIndex {
+    fn build<'a>(
+        entries: impl Iterator<Item = &'a Arc<ActivityEntry>>,
+        project: impl Fn(f64, f64) -> [f64; 2],
+    ) -> MatchIndex {
+        let entries: Vec<Arc<ActivityEntry>> = entries.cloned().collect();
+        let mut languages = LanguageTable::default();
+        for e in &entries {
+            for l in e.languages.iter() {
+                languages.add(l);
+            }
+        }
+        let mut items: Vec<(ActivityFacts, Arc<ActivityEntry>)> = entries
+            .into_iter()
+            .map(|e| {
+                let [x, y] = project(e.latitude, e.longitude);
+                let mut interests = [0u32; 5];
+                for (slot, i) in interests
+                    .iter_mut()
+                    .zip(e.interests.iter().filter_map(|i| u32::try_from(*i).ok()))
+                {
+                    *slot = i;
+                }
+                let facts = ActivityFacts {
+                    id: e.id,
+                    x: x as f32,
+                    y: y as f32,
+                    languages: languages.mask(e.languages.iter().map(|l| &**l)),
+                    slots: e
+                        .sessions
+                        .iter()
+                        .fold(0, |m, s| m | slot_bit(s.weekday, s.hour)),
+                    interests,
+                    cost: match &*e.cost_kind {
+                        "amount" => Cost::Amount(e.cost_cents),
+                        "pay_what_you_can" => Cost::PayWhatYouCan,
+                        _ => Cost::Free,
+                    },
+                    capacity: e.capacity,
+                    wheelchair: e.wheelchair,
+                    accessibility: e.accessibility,
+                    low_barrier: e.low_barrier,
+                };
+                (facts, e)
+            })
+            .collect();
+        if items.is_empty() {
+            return MatchIndex {
+                languages,
+                ..MatchIndex::default()
+            };
+        }
+        let (mut min_x, mut min_y, mut max_x, mut max_y) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+        for (f, _) in &items {
+            min_x = min_x.min(f.x);
+            min_y = min_y.min(f.y);
+            max_x = max_x.max(f.x);
+            max_y = max_y.max(f.y);
+        }
+        let area = ((max_x - min_x) / CELL_M + 1.0) * ((max_y - min_y) / CELL_M + 1.0);
+        let cell = if area > MAX_CELLS {
+            CELL_M * (area / MAX_CELLS).sqrt().ceil()
+        } else {
+            CELL_M
+        };
+        let nx = ((max_x - min_x) / cell) as usize + 1;
+        let ny = ((max_y - min_y) / cell) as usize + 1;
+        let cell_of = |f: &ActivityFacts| {
+            let cx = (((f.x - min_x) / cell) as usize).min(nx - 1);
+            let cy = (((f.y - min_y) / cell) as usize).min(ny - 1);
+            cy * nx + cx
+        };
+        items.sort_by_key(|(f, _)| (cell_of(f), f.id));
+        let mut cells = vec![(0u32, 0u32); nx * ny];
+        let mut i = 0;
+        while i < items.len() {
+            let c = cell_of(&items[i].0);
+            let start = i;
+            while i < items.len() && cell_of(&items[i].0) == c {
+                i += 1;
+            }
+            cells[c] = (start as u32, i as u32);
+        }
+        let (facts, entries) = items.into_iter().unzip();
+        MatchIndex {
+            facts,
+            entries,
+            languages,
+            cell,
+            min_x,
+            min_y,
+            nx,
+            ny,
+            cells,
+        }
+    }
+
+    /// The set of some language codes over this index's table.
+    pub fn language_mask<'a>(&self, codes: impl IntoIterator<Item = &'a str>) -> u64 {
+        self.languages.mask(codes)
+    }
+
+    /// Candidates in the grid cells a circle touches (a superset; matching checks the radius).
+    pub fn near(&self, x: f64, y: f64, radius: f64) -> impl Iterator<Item = Cand<'_>> + '_ {
+        let (x, y, r) = (x as f32, y as f32, radius as f32);
+        let span = |lo: f32, hi: f32, min: f32, n: usize| -> Option<(usize, usize)> {
+            if n == 0 {
+                return None;
+            }
+            let a = ((lo - min) / self.cell).floor();
+            let b = ((hi - min) / self.cell).floor();
+            if b < 0.0 || a > (n - 1) as f32 {
+                return None;
+            }
+            Some((a.max(0.0) as usize, (b as usize).min(n - 1)))
+        };
+        let xs = span(x - r, x + r, self.min_x, self.nx);
+        let ys = span(y - r, y + r, self.min_y, self.ny);
+        let (x0, x1, y0, y1) = match (xs, ys) {
+            (Some((x0, x1)), Some((y0, y1))) => (x0, x1, y0, y1),
+            _ => (1, 0, 1, 0),
+        };
+        (y0..=y1).flat_map(move |cy| {
+            // Cells of a row are consecutive in `facts`; empty cells hold (0, 0).
+            let (a, b) = self.row_span(cy, x0, x1).unwrap_or((0, 0));
+            self.facts[a as usize..b as usize]
+                .iter()
+                .zip(&self.entries[a as usize..b as usize])
+                .map(|(facts, entry)| Cand { facts, entry })
+        })
+    }
+
+    /// The range of `facts` covering cells x0..=x1 of row cy (None when all are empty).
+    fn row_span(&self, cy: usize, x0: usize, x1: usize) -> Option<(u32, u32)> {
+        let row = &self.cells[cy * self.nx + x0..=cy * self.nx + x1];
+        let start = row.iter().find(|(a, b)| b > a).map(|(a, _)| *a)?;
+        let end = row.iter().rev().find(|(a, b)| b > a).map(|(_, b)| *b)?;
+        Some((start, end))
     }
 }
 
@@ -472,25 +724,30 @@ fn load(
                 .entry(org.clone())
                 .or_insert_with(|| Arc::from(org.as_str()))
                 .clone();
-            let sessions = sessions_by
-                .remove(&a.id)
-                .unwrap_or_default()
-                .into_iter()
+            let rows = sessions_by.remove(&a.id).unwrap_or_default();
+            let notes: Box<[(i64, Box<str>)]> = rows
+                .iter()
+                .filter(|s| !s.note.is_empty())
+                .map(|s| (s.id, s.note.clone().into_boxed_str()))
+                .collect();
+            let sessions: Box<[SessionEntry]> = rows
+                .iter()
                 .map(|s| {
                     let local = s.starts_at.and_utc().with_timezone(&tz);
+                    let starts = s.starts_at.and_utc().timestamp();
                     SessionEntry {
                         id: s.id,
-                        starts_at: s.starts_at.and_utc().timestamp(),
-                        ends_at: s.ends_at.and_utc().timestamp(),
+                        starts_at: starts,
+                        length_s: u32::try_from(s.ends_at.and_utc().timestamp() - starts)
+                            .unwrap_or(0),
                         weekday: local.weekday().number_from_monday() as u8,
                         hour: local.hour() as u8,
                         confirmed: s.confirmed_at.is_some(),
-                        note: s.note.into_boxed_str(),
                     }
                 })
                 .collect();
             let interests = interests_by.remove(&a.id).unwrap_or_default();
-            entry(a, organization, interests, sessions)
+            entry(a, organization, interests, sessions, notes)
         })
         .collect())
 }
@@ -499,9 +756,10 @@ fn entry(
     a: Activity,
     organization: Arc<str>,
     interests: Vec<i64>,
-    sessions: Vec<SessionEntry>,
+    sessions: Box<[SessionEntry]>,
+    notes: Box<[(i64, Box<str>)]>,
 ) -> ActivityEntry {
-    let text = format!("{} {} {}", a.title, a.venue_name, a.description).to_lowercase();
+    let text = a.description.to_lowercase();
     ActivityEntry {
         id: a.id,
         organization_id: a.organization_id,
@@ -524,8 +782,9 @@ fn entry(
         cost_cents: a.cost_cents,
         cost_help: a.cost_help,
         capacity: a.capacity,
-        interests,
+        interests: interests.into_boxed_slice(),
         text: text.into_boxed_str(),
         sessions,
+        notes,
     }
 }

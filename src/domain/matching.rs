@@ -15,7 +15,6 @@
 //!    candidates of the same interest family, so ten walking groups don't crowd out the choir.
 
 use super::activities::{ACCESSIBILITY, LOW_BARRIER};
-use super::geo::distance_m;
 use super::residents::{day_part, slot_bit};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -79,12 +78,15 @@ impl Default for Weights {
 /// What matching knows of a resident.
 #[derive(Debug, Clone, Default)]
 pub struct Profile {
-    /// Centre of the coarse home cell (or area).
-    pub lat: f64,
-    pub lon: f64,
+    /// Centre of the coarse home cell (or area), in metres on the caller's plane projection
+    /// (the same as the activities'); good to well under 1% across a city.
+    pub x: f64,
+    pub y: f64,
     pub radius_m: f64,
-    /// ISO 639-1 codes.
-    pub languages: Vec<String>,
+    /// Languages spoken, as a set over the caller's [`LanguageTable`].
+    pub languages: u64,
+    /// The same as ISO 639-1 codes (to explain).
+    pub spoken: Vec<String>,
     /// Interest ids the resident likes.
     pub interests: Vec<i64>,
     /// Availability grid bits (0 = any time).
@@ -108,22 +110,63 @@ pub enum Cost {
     Amount(i32),
 }
 
-/// What matching needs of an activity.
+/// What matching needs of an activity, compactly (the index keeps these in one array, in
+/// spatial order, so that a query reads memory front to back).
 #[derive(Debug, Clone, Copy)]
-pub struct ActivityFacts<'a> {
+pub struct ActivityFacts {
     pub id: i64,
-    pub lat: f64,
-    pub lon: f64,
-    pub languages: &'a [Box<str>],
+    /// Position in metres on the caller's plane projection.
+    pub x: f32,
+    pub y: f32,
+    /// Languages, as a set over the caller's [`LanguageTable`] (0 = none given).
+    pub languages: u64,
+    /// Union of the availability-grid bits of its upcoming sessions.
+    pub slots: u32,
+    /// Up to five interest ids (0 = none).
+    pub interests: [u32; 5],
+    pub cost: Cost,
+    pub capacity: Option<i32>,
     /// 0 = no wheelchair access, 1 = partial, 2 = full.
     pub wheelchair: u8,
     /// Bits over [`ACCESSIBILITY`].
     pub accessibility: u8,
     /// Bits over [`LOW_BARRIER`].
     pub low_barrier: u8,
-    pub cost: Cost,
-    pub capacity: Option<i32>,
-    pub interests: &'a [i64],
+}
+
+impl ActivityFacts {
+    fn interest_ids(&self) -> impl Iterator<Item = i64> + '_ {
+        self.interests
+            .iter()
+            .filter(|i| **i != 0)
+            .map(|i| i64::from(*i))
+    }
+}
+
+/// Language codes ↔ bits of a 64-bit set. Codes beyond the 63rd share the last bit (a city
+/// with more than 63 activity languages would see rare false matches between them).
+#[derive(Debug, Clone, Default)]
+pub struct LanguageTable {
+    codes: Vec<Box<str>>,
+}
+
+impl LanguageTable {
+    /// Adds a code (no-op when known).
+    pub fn add(&mut self, code: &str) {
+        if self.codes.len() < 63 && !self.codes.iter().any(|c| &**c == code) {
+            self.codes.push(code.into());
+        }
+    }
+
+    /// The set of some codes.
+    pub fn mask<'a>(&self, codes: impl IntoIterator<Item = &'a str>) -> u64 {
+        codes.into_iter().fold(0, |m, code| {
+            m | match self.codes.iter().position(|c| &**c == code) {
+                Some(i) => 1 << i,
+                None => 1 << 63,
+            }
+        })
+    }
 }
 
 /// What matching needs of a session.
@@ -141,14 +184,17 @@ pub struct SessionFacts {
     pub waitlist_open: bool,
 }
 
-/// A candidate activity with its upcoming sessions (in start order).
-pub trait Candidate {
+/// A candidate activity with its upcoming sessions (in start order); cheap to copy (a pair
+/// of references in the index).
+pub trait Candidate: Copy {
     /// The activity.
-    fn activity(&self) -> ActivityFacts<'_>;
+    fn activity(&self) -> &ActivityFacts;
     /// How many upcoming sessions it has.
     fn session_count(&self) -> usize;
     /// The i-th upcoming session.
     fn session(&self, i: usize) -> SessionFacts;
+    /// Its language codes (only asked of the suggestions picked, to explain them).
+    fn language_codes(&self) -> Vec<String>;
 }
 
 /// The interest taxonomy: child → parent.
@@ -160,6 +206,28 @@ pub struct Taxonomy {
 impl Taxonomy {
     fn parent_of(&self, id: i64) -> Option<i64> {
         self.parent.get(&id).copied()
+    }
+
+    /// How much each interest counts for someone who likes `liked`: 1 for those, `related`
+    /// for their parents and children.
+    fn weights_for(&self, liked: &[i64], related: f64) -> Vec<(i64, f64)> {
+        let mut out: Vec<(i64, f64)> = liked.iter().map(|&l| (l, 1.0)).collect();
+        let add = |id: i64, out: &mut Vec<(i64, f64)>| {
+            if !out.iter().any(|(x, _)| *x == id) {
+                out.push((id, related));
+            }
+        };
+        for &l in liked {
+            if let Some(p) = self.parent_of(l) {
+                add(p, &mut out);
+            }
+        }
+        for (&child, &parent) in &self.parent {
+            if liked.contains(&parent) {
+                add(child, &mut out);
+            }
+        }
+        out
     }
     /// The top-level term of an interest (itself when it has no parent).
     pub fn family(&self, id: i64) -> i64 {
@@ -252,8 +320,8 @@ pub struct Suggestion {
     pub reasons: Vec<Reason>,
 }
 
-struct Scored<'a, C: Candidate> {
-    cand: &'a C,
+struct Scored<C: Candidate> {
+    cand: C,
     session: SessionFacts,
     distance: f64,
     parts: ScoreParts,
@@ -261,18 +329,18 @@ struct Scored<'a, C: Candidate> {
     family: i64,
 }
 
-impl<C: Candidate> PartialEq for Scored<'_, C> {
+impl<C: Candidate> PartialEq for Scored<C> {
     fn eq(&self, other: &Self) -> bool {
         self.cmp(other) == Ordering::Equal
     }
 }
-impl<C: Candidate> Eq for Scored<'_, C> {}
-impl<C: Candidate> PartialOrd for Scored<'_, C> {
+impl<C: Candidate> Eq for Scored<C> {}
+impl<C: Candidate> PartialOrd for Scored<C> {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
-impl<C: Candidate> Ord for Scored<'_, C> {
+impl<C: Candidate> Ord for Scored<C> {
     /// "Greater" = better: higher score, then sooner, then lower session id.
     fn cmp(&self, other: &Self) -> Ordering {
         self.base
@@ -282,38 +350,38 @@ impl<C: Candidate> Ord for Scored<'_, C> {
     }
 }
 
-/// Whether an activity passes the hard filters that don't depend on the session.
-fn activity_passes(p: &Profile, a: &ActivityFacts<'_>, h: &History) -> Option<f64> {
-    if h.booked_activities.contains(&a.id) {
+/// Whether an activity passes the hard filters that don't depend on the session; its
+/// distance if so.
+fn activity_passes(p: &Profile, a: &ActivityFacts, h: &History) -> Option<f64> {
+    let (dx, dy) = (f64::from(a.x) - p.x, f64::from(a.y) - p.y);
+    let d2 = dx * dx + dy * dy;
+    if d2 > p.radius_m * p.radius_m {
         return None;
     }
-    if p.wheelchair && a.wheelchair < 2 {
-        return None;
-    }
-    if a.accessibility & p.accessibility != p.accessibility {
+    if (p.wheelchair && a.wheelchair < 2)
+        || a.accessibility & p.accessibility != p.accessibility
+        || (p.availability != 0 && a.slots & p.availability == 0)
+    {
         return None;
     }
     match (a.cost, p.budget_cents) {
         (Cost::Amount(c), Some(b)) if c > b => return None,
         _ => {}
     }
-    if a.low_barrier & LB_LANGUAGE_LIGHT == 0
-        && !a.languages.is_empty()
-        && !a
-            .languages
-            .iter()
-            .any(|l| p.languages.iter().any(|m| m.as_str() == &**l))
+    if a.low_barrier & LB_LANGUAGE_LIGHT == 0 && a.languages != 0 && a.languages & p.languages == 0
     {
         return None;
     }
-    let d = distance_m(p.lat, p.lon, a.lat, a.lon);
-    (d <= p.radius_m).then_some(d)
+    if !h.booked_activities.is_empty() && h.booked_activities.contains(&a.id) {
+        return None;
+    }
+    Some(d2.sqrt())
 }
 
 /// The first session that passes the session filters.
 fn first_session<C: Candidate>(
     p: &Profile,
-    c: &C,
+    c: C,
     h: &History,
     from: i64,
     to: i64,
@@ -328,14 +396,14 @@ fn first_session<C: Candidate>(
 }
 
 /// How much of the activity's interests the resident likes: 0 … 1.
-fn interest_overlap(p: &Profile, a: &ActivityFacts<'_>, t: &Taxonomy, w: &Weights) -> f64 {
-    if p.interests.is_empty() {
+fn interest_overlap(a: &ActivityFacts, table: &[(i64, f64)]) -> f64 {
+    if table.is_empty() {
         return 0.0;
     }
     let mut best: f64 = 0.0;
     let mut others = 0.0;
-    for &ai in a.interests {
-        let m = interest_match(p, ai, t, w);
+    for ai in a.interest_ids() {
+        let m = lookup(table, ai);
         if m > best {
             others += best;
             best = m;
@@ -347,27 +415,20 @@ fn interest_overlap(p: &Profile, a: &ActivityFacts<'_>, t: &Taxonomy, w: &Weight
 }
 
 /// 1 for an interest the resident likes, `related_interest` for its parent or child, 0 else.
-fn interest_match(p: &Profile, ai: i64, t: &Taxonomy, w: &Weights) -> f64 {
-    if p.interests.contains(&ai) {
-        return 1.0;
-    }
-    let parent = t.parent_of(ai);
-    if p.interests
+fn lookup(table: &[(i64, f64)], id: i64) -> f64 {
+    table
         .iter()
-        .any(|&li| Some(li) == parent || t.parent_of(li) == Some(ai))
-    {
-        w.related_interest
-    } else {
-        0.0
-    }
+        .find(|(x, _)| *x == id)
+        .map_or(0.0, |(_, w)| *w)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn score_parts(
     p: &Profile,
-    a: &ActivityFacts<'_>,
+    a: &ActivityFacts,
     s: &SessionFacts,
     distance: f64,
-    t: &Taxonomy,
+    table: &[(i64, f64)],
     h: &History,
     w: &Weights,
     now: i64,
@@ -402,7 +463,7 @@ fn score_parts(
     let declines = h.declined.get(&a.id).copied().unwrap_or(0);
     ScoreParts {
         distance: (-distance / w.distance_decay_m.max(1.0)).exp(),
-        interest: interest_overlap(p, a, t, w),
+        interest: interest_overlap(a, table),
         schedule: 0.5 * declared + 0.5 * soon,
         welcome,
         small_group,
@@ -422,9 +483,9 @@ fn weighted(parts: &ScoreParts, w: &Weights) -> f64 {
 
 /// Ranks candidates for a resident: at most `limit` suggestions, one per activity, best first.
 /// `now` is Unix seconds.
-pub fn suggest<'a, C: Candidate + 'a>(
+pub fn suggest<C: Candidate>(
     p: &Profile,
-    candidates: impl IntoIterator<Item = &'a C>,
+    candidates: impl IntoIterator<Item = C>,
     taxonomy: &Taxonomy,
     history: &History,
     weights: &Weights,
@@ -438,24 +499,23 @@ pub fn suggest<'a, C: Candidate + 'a>(
     let to = now + weights.window_days * 86_400;
     // Keep the best few times `limit` by base score, then pick greedily for diversity.
     let keep = (limit * 4).max(40);
-    let mut heap: BinaryHeap<std::cmp::Reverse<Scored<'a, C>>> = BinaryHeap::new();
+    let table = taxonomy.weights_for(&p.interests, weights.related_interest);
+    let mut heap: BinaryHeap<std::cmp::Reverse<Scored<C>>> = BinaryHeap::new();
     for cand in candidates {
         let a = cand.activity();
-        let Some(distance) = activity_passes(p, &a, history) else {
+        let Some(distance) = activity_passes(p, a, history) else {
             continue;
         };
         let Some(session) = first_session(p, cand, history, from, to) else {
             continue;
         };
-        let parts = score_parts(p, &a, &session, distance, taxonomy, history, weights, now);
+        let parts = score_parts(p, a, &session, distance, &table, history, weights, now);
         let base = weighted(&parts, weights);
         let family = a
-            .interests
-            .iter()
-            .copied()
+            .interest_ids()
             .max_by(|x, y| {
-                interest_match(p, *x, taxonomy, weights)
-                    .total_cmp(&interest_match(p, *y, taxonomy, weights))
+                lookup(&table, *x)
+                    .total_cmp(&lookup(&table, *y))
                     .then(y.cmp(x))
             })
             .map(|i| taxonomy.family(i))
@@ -475,7 +535,7 @@ pub fn suggest<'a, C: Candidate + 'a>(
             heap.push(std::cmp::Reverse(s));
         }
     }
-    let mut pool: Vec<Scored<'a, C>> = heap.into_iter().map(|r| r.0).collect();
+    let mut pool: Vec<Scored<C>> = heap.into_iter().map(|r| r.0).collect();
     pool.sort_unstable_by(|a, b| b.cmp(a));
     let mut picked_per_family: HashMap<i64, i32> = HashMap::new();
     let factor = weights.diversity_factor.clamp(0.0, 1.0);
@@ -506,27 +566,28 @@ pub fn suggest<'a, C: Candidate + 'a>(
             distance_m: s.distance,
             score: best_score,
             parts,
-            reasons: explain(p, &a, &s.session, s.distance, taxonomy, weights),
+            reasons: explain(p, s.cand, &s.session, s.distance, &table, weights),
         });
     }
     out
 }
 
 /// The reasons for one suggestion, most telling first.
-pub fn explain(
+fn explain<C: Candidate>(
     p: &Profile,
-    a: &ActivityFacts<'_>,
+    c: C,
     s: &SessionFacts,
     distance: f64,
-    t: &Taxonomy,
+    table: &[(i64, f64)],
     w: &Weights,
 ) -> Vec<Reason> {
+    let a = c.activity();
     let mut r = vec![Reason::Distance {
         metres: distance.round() as u32,
     }];
     let (mut exact, mut related) = (Vec::new(), Vec::new());
-    for &ai in a.interests {
-        let m = interest_match(p, ai, t, w);
+    for ai in a.interest_ids() {
+        let m = lookup(table, ai);
         if m >= 1.0 {
             exact.push(ai);
         } else if m > 0.0 {
@@ -563,14 +624,12 @@ pub fn explain(
             r.push(Reason::SmallGroup { capacity: c });
         }
     }
-    if let Some(code) = a
-        .languages
-        .iter()
-        .find(|l| p.languages.iter().any(|m| m.as_str() == &***l))
+    if let Some(code) = c
+        .language_codes()
+        .into_iter()
+        .find(|l| p.spoken.iter().any(|m| m == l))
     {
-        r.push(Reason::Language {
-            code: code.to_string(),
-        });
+        r.push(Reason::Language { code });
     } else if a.low_barrier & LB_LANGUAGE_LIGHT != 0 {
         r.push(Reason::LanguageLight);
     }
@@ -598,12 +657,11 @@ pub fn explain(
 mod tests {
     use super::*;
 
-    /// A hand-built activity with its sessions.
+    /// A hand-built activity with its sessions (`y` = metres north of home).
     #[derive(Clone)]
     struct Act {
         id: i64,
-        lat: f64,
-        lon: f64,
+        y: f64,
         languages: Vec<Box<str>>,
         wheelchair: u8,
         accessibility: u8,
@@ -614,31 +672,80 @@ mod tests {
         sessions: Vec<SessionFacts>,
     }
 
-    impl Candidate for Act {
-        fn activity(&self) -> ActivityFacts<'_> {
-            ActivityFacts {
-                id: self.id,
-                lat: self.lat,
-                lon: self.lon,
-                languages: &self.languages,
-                wheelchair: self.wheelchair,
-                accessibility: self.accessibility,
-                low_barrier: self.low_barrier,
-                cost: self.cost,
-                capacity: self.capacity,
-                interests: &self.interests,
-            }
+    fn table() -> LanguageTable {
+        let mut t = LanguageTable::default();
+        for c in ["it", "ar", "fr", "en"] {
+            t.add(c);
         }
-        fn session_count(&self) -> usize {
-            self.sessions.len()
+        t
+    }
+
+    /// The compact facts of an activity, with a reference to it for its sessions.
+    #[derive(Clone, Copy)]
+    struct Prep<'a> {
+        facts: ActivityFacts,
+        act: &'a Act,
+    }
+
+    fn prep(a: &Act) -> Prep<'_> {
+        let mut interests = [0u32; 5];
+        for (slot, i) in interests.iter_mut().zip(&a.interests) {
+            *slot = *i as u32;
         }
-        fn session(&self, i: usize) -> SessionFacts {
-            self.sessions[i]
+        Prep {
+            facts: ActivityFacts {
+                id: a.id,
+                x: 0.0,
+                y: a.y as f32,
+                languages: table().mask(a.languages.iter().map(|l| &**l)),
+                slots: a
+                    .sessions
+                    .iter()
+                    .fold(0, |m, s| m | slot_bit(s.weekday, s.hour)),
+                interests,
+                cost: a.cost,
+                capacity: a.capacity,
+                wheelchair: a.wheelchair,
+                accessibility: a.accessibility,
+                low_barrier: a.low_barrier,
+            },
+            act: a,
         }
     }
 
+    impl Candidate for Prep<'_> {
+        fn activity(&self) -> &ActivityFacts {
+            &self.facts
+        }
+        fn session_count(&self) -> usize {
+            self.act.sessions.len()
+        }
+        fn session(&self, i: usize) -> SessionFacts {
+            self.act.sessions[i]
+        }
+        fn language_codes(&self) -> Vec<String> {
+            self.act.languages.iter().map(|l| l.to_string()).collect()
+        }
+    }
+
+    fn run(
+        p: &Profile,
+        acts: &[Act],
+        t: &Taxonomy,
+        h: &History,
+        w: &Weights,
+        now: i64,
+        limit: usize,
+    ) -> Vec<Suggestion> {
+        suggest(p, acts.iter().map(prep), t, h, w, now, limit)
+    }
+
+    fn speaks(p: &mut Profile, codes: &[&str]) {
+        p.languages = table().mask(codes.iter().copied());
+        p.spoken = codes.iter().map(|c| c.to_string()).collect();
+    }
+
     const NOW: i64 = 1_790_000_000;
-    const HOME: (f64, f64) = (45.4642, 9.19);
     const GARDENING: i64 = 11;
     const NATURE: i64 = 10;
     const CHOIR: i64 = 21;
@@ -648,11 +755,6 @@ mod tests {
         Taxonomy {
             parent: [(GARDENING, NATURE), (CHOIR, MUSIC)].into_iter().collect(),
         }
-    }
-
-    /// North of home by `m` metres.
-    fn north(m: f64) -> (f64, f64) {
-        (HOME.0 + m / 111_195.0, HOME.1)
     }
 
     fn session(id: i64, days: i64, weekday: u8, hour: u8) -> SessionFacts {
@@ -667,11 +769,9 @@ mod tests {
     }
 
     fn act(id: i64, metres: f64) -> Act {
-        let (lat, lon) = north(metres);
         Act {
             id,
-            lat,
-            lon,
+            y: metres,
             languages: vec!["it".into()],
             wheelchair: 2,
             accessibility: 0,
@@ -684,13 +784,12 @@ mod tests {
     }
 
     fn profile() -> Profile {
-        Profile {
-            lat: HOME.0,
-            lon: HOME.1,
+        let mut p = Profile {
             radius_m: 1500.0,
-            languages: vec!["it".into()],
             ..Default::default()
-        }
+        };
+        speaks(&mut p, &["it"]);
+        p
     }
 
     fn ids(p: &Profile, acts: &[Act]) -> Vec<i64> {
@@ -698,7 +797,7 @@ mod tests {
     }
 
     fn ids_with(p: &Profile, acts: &[Act], h: &History) -> Vec<i64> {
-        suggest(p, acts, &taxonomy(), h, &Weights::default(), NOW, 10)
+        run(p, acts, &taxonomy(), h, &Weights::default(), NOW, 10)
             .iter()
             .map(|s| s.activity_id)
             .collect()
@@ -738,7 +837,7 @@ mod tests {
     #[test]
     fn a_language_the_resident_speaks_or_language_light() {
         let mut p = profile();
-        p.languages = vec!["ar".into()];
+        speaks(&mut p, &["ar"]);
         let a = act(1, 100.0);
         let mut b = act(2, 100.0);
         b.low_barrier = LB_LANGUAGE_LIGHT;
@@ -774,7 +873,7 @@ mod tests {
         let mut a = act(1, 100.0);
         a.sessions = vec![session(10, 1, 2, 10), session(11, 3, 4, 15)];
         let b = act(2, 100.0); // Tuesday 10:00 only
-        let got = suggest(
+        let got = run(
             &p,
             &[a, b],
             &taxonomy(),
@@ -800,7 +899,7 @@ mod tests {
             booked_sessions: [10].into_iter().collect(),
             ..Default::default()
         };
-        let got = suggest(
+        let got = run(
             &profile(),
             &[a.clone(), b.clone()],
             &taxonomy(),
@@ -829,7 +928,7 @@ mod tests {
         let mut b = act(2, 100.0);
         b.sessions[0].seats_left = Some(0);
         b.sessions[0].waitlist_open = true;
-        let got = suggest(
+        let got = run(
             &profile(),
             &[a, b],
             &taxonomy(),
@@ -885,7 +984,7 @@ mod tests {
         a.interests = vec![GARDENING];
         a.low_barrier = LB_WELCOMER;
         a.capacity = Some(8);
-        let got = suggest(
+        let got = run(
             &p,
             &[a],
             &taxonomy(),
@@ -967,7 +1066,7 @@ mod tests {
         let acts: Vec<Act> = std::iter::once(a)
             .chain((2..30).map(|i| act(i, 50.0 * i as f64)))
             .collect();
-        let got = suggest(
+        let got = run(
             &profile(),
             &acts,
             &taxonomy(),

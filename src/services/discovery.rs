@@ -517,7 +517,7 @@ impl ActivityFilter {
         if !self.interests.is_empty() && !e.interests.iter().any(|i| self.interests.contains(i)) {
             return false;
         }
-        self.words.iter().all(|w| e.text.contains(w.as_str()))
+        e.has_words(&self.words)
     }
 
     fn accepts_time(&self, hour: u8, weekday: u8) -> bool {
@@ -561,7 +561,7 @@ pub fn summary(
         title: e.title.to_string(),
         organization: e.organization.to_string(),
         starts_at: starts,
-        ends_at: DateTime::from_timestamp(s.ends_at, 0).unwrap_or_default(),
+        ends_at: DateTime::from_timestamp(s.ends_at(), 0).unwrap_or_default(),
         starts_at_local: starts.with_timezone(&tz).to_rfc3339(),
         venue_name: e.venue_name.to_string(),
         address: e.address.to_string(),
@@ -581,8 +581,8 @@ pub fn summary(
         wheelchair: ["no", "partial", "full"][e.wheelchair.min(2) as usize].to_string(),
         accessibility: names(e.accessibility, ACCESSIBILITY),
         low_barrier: names(e.low_barrier, LOW_BARRIER),
-        interests: e.interests.clone(),
-        note: s.note.to_string(),
+        interests: e.interests.to_vec(),
+        note: e.note_of(s.id).to_string(),
         confirmed: s.confirmed,
     }
 }

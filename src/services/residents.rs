@@ -1009,11 +1009,14 @@ pub fn profile_of(state: &AppState, f: &FileEntry) -> Option<Profile> {
         None => state.areas.centre("small", r.home_area.as_deref()?)?,
     };
     let needs: Vec<String> = crate::domain::activities::split_tags(&r.accessibility);
+    let [x, y] = state.index.project(lat, lon);
     Some(Profile {
-        lat,
-        lon,
+        x,
+        y,
         radius_m: f64::from(r.travel_radius_m),
-        languages: crate::domain::activities::split_tags(&r.languages),
+        // Set against the index's language table when matching.
+        languages: 0,
+        spoken: crate::domain::activities::split_tags(&r.languages),
         interests: f.interests.clone(),
         availability: r.availability as u32,
         wheelchair: r.wheelchair,
@@ -1048,11 +1051,13 @@ pub async fn suggestions(
         ..Default::default()
     };
     let snap = state.index.snapshot()?;
-    let centre = state.index.project(profile.lat, profile.lon);
-    let near = snap.activities_near(Some(centre), profile.radius_m);
+    let mut profile = profile;
+    profile.languages = snap
+        .matcher()
+        .language_mask(profile.spoken.iter().map(String::as_str));
     let ranked = matching::suggest(
         &profile,
-        near.iter().map(|a| a.as_ref()),
+        snap.matcher().near(profile.x, profile.y, profile.radius_m),
         snap.taxonomy(),
         &history,
         &state.settings.matching,
