@@ -155,9 +155,7 @@ fn plan(rng: &mut Rng, n: usize, linker: i64, interests: &[i64], year: i32) -> P
             origin: "assisted",
             status: "active",
             locale: if rng.chance(0.8) { "it" } else { "en" },
-            birth_year: rng
-                .chance(0.8)
-                .then(|| year - rng.between(18, 95) as i32),
+            birth_year: rng.chance(0.8).then(|| year - rng.between(18, 95) as i32),
             languages: languages.join(","),
             home_cell: home_cell(lat, lon).map(|c| c.to_string()),
             travel_radius_m: weighted_pick(rng, RADII),
@@ -237,7 +235,10 @@ async fn linkers(state: &AppState, n: usize) -> anyhow::Result<Vec<i64>> {
         .map_err(|e| anyhow::anyhow!("creating the linkers: {e}"))
 }
 
-fn insert_batch(conn: &mut AnyConnection, batch: &[Planned]) -> Result<(Vec<i64>, usize), AppError> {
+fn insert_batch(
+    conn: &mut AnyConnection,
+    batch: &[Planned],
+) -> Result<(Vec<i64>, usize), AppError> {
     let rows: Vec<ResidentRow> = batch.iter().map(|p| p.row.clone()).collect();
     let ids: Vec<i64> = match conn {
         AnyConnection::Postgresql(c) => diesel::insert_into(residents::table)
@@ -305,7 +306,8 @@ fn insert_batch(conn: &mut AnyConnection, batch: &[Planned]) -> Result<(Vec<i64>
             ));
         }
     }
-    let n = ids.len() + interest_rows.len() + link_rows.len() + consent_rows.len() + ucla_rows.len();
+    let n =
+        ids.len() + interest_rows.len() + link_rows.len() + consent_rows.len() + ucla_rows.len();
     match conn {
         AnyConnection::Postgresql(c) => {
             diesel::insert_into(resident_interests::table)
@@ -323,16 +325,22 @@ fn insert_batch(conn: &mut AnyConnection, batch: &[Planned]) -> Result<(Vec<i64>
         }
         AnyConnection::Sqlite(c) => {
             for r in &interest_rows {
-                diesel::insert_into(resident_interests::table).values(r.clone()).execute(c)?;
+                diesel::insert_into(resident_interests::table)
+                    .values(*r)
+                    .execute(c)?;
             }
             for r in &link_rows {
-                diesel::insert_into(resident_linkers::table).values(r.clone()).execute(c)?;
+                diesel::insert_into(resident_linkers::table)
+                    .values(*r)
+                    .execute(c)?;
             }
             for r in &consent_rows {
-                diesel::insert_into(consents::table).values(r.clone()).execute(c)?;
+                diesel::insert_into(consents::table).values(*r).execute(c)?;
             }
             for r in &ucla_rows {
-                diesel::insert_into(questionnaire_responses::table).values(r.clone()).execute(c)?;
+                diesel::insert_into(questionnaire_responses::table)
+                    .values(r.clone())
+                    .execute(c)?;
             }
         }
     }
@@ -340,10 +348,13 @@ fn insert_batch(conn: &mut AnyConnection, batch: &[Planned]) -> Result<(Vec<i64>
 }
 
 /// Seeds linkers and residents; writes request lines for the load generator.
-pub async fn seed(state: &AppState, opts: &ResidentSeedOptions) -> anyhow::Result<ResidentSeedReport> {
+pub async fn seed(
+    state: &AppState,
+    opts: &ResidentSeedOptions,
+) -> anyhow::Result<ResidentSeedReport> {
     use chrono::Datelike;
     let started = Instant::now();
-    let mut rng = Rng::new(opts.seed ^ 0x5EED_0F_4E51_DE47);
+    let mut rng = Rng::new(opts.seed ^ 0x005E_ED0F_4E51_DE47);
     let interests: Vec<i64> = crate::services::activities::interests(state)
         .await
         .map_err(|e| anyhow::anyhow!("reading the interests: {e}"))?
@@ -353,7 +364,11 @@ pub async fn seed(state: &AppState, opts: &ResidentSeedOptions) -> anyhow::Resul
         .collect();
     anyhow::ensure!(!interests.is_empty(), "the interest taxonomy is empty");
     let linker_ids = linkers(state, opts.linkers.max(1)).await?;
-    println!("{} accredited linkers ready; seeding {} residents…", linker_ids.len(), opts.residents);
+    println!(
+        "{} accredited linkers ready; seeding {} residents…",
+        linker_ids.len(),
+        opts.residents
+    );
     let year = chrono::Utc::now().year();
     let batch = opts.batch.max(1);
     let mut report = ResidentSeedReport {
@@ -381,7 +396,11 @@ pub async fn seed(state: &AppState, opts: &ResidentSeedOptions) -> anyhow::Resul
         report.residents += ids.len();
         report.rows += rows;
         if n % (batch * 20) == 0 || n == opts.residents {
-            println!("  {n:>7}/{} residents, {:.1} s", opts.residents, started.elapsed().as_secs_f64());
+            println!(
+                "  {n:>7}/{} residents, {:.1} s",
+                opts.residents,
+                started.elapsed().as_secs_f64()
+            );
         }
     }
     if owned.is_empty() {
@@ -391,7 +410,10 @@ pub async fn seed(state: &AppState, opts: &ResidentSeedOptions) -> anyhow::Resul
             .run(|conn| {
                 Ok(resident_linkers::table
                     .filter(resident_linkers::until.is_null())
-                    .select((resident_linkers::resident_id, resident_linkers::linker_user_id))
+                    .select((
+                        resident_linkers::resident_id,
+                        resident_linkers::linker_user_id,
+                    ))
                     .order(resident_linkers::id.asc())
                     .limit(500_000)
                     .load::<(i64, i64)>(conn)?)

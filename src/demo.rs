@@ -487,10 +487,62 @@ type DemoResident = (
 
 /// Clearly fictitious residents in the centre, each with a different need.
 const RESIDENTS: &[DemoResident] = &[
-    ("Rosa (demo)", (45.4655, 9.1865), 1000, "it", &["walking-group", "choir-music"], &["tue_morning", "thu_morning", "sat_morning"], false, Some(0), true, true, [3, 3, 2], &["statistics"]),
-    ("Ahmed (demo)", (45.4610, 9.1950), 2000, "ar,en", &["cooking-lunch-club", "urban-garden"], &[], false, Some(500), false, false, [2, 3, 2], &["statistics", "reminders"]),
-    ("Lucia (demo)", (45.4680, 9.1930), 1500, "it", &["reading-group", "culture-visits"], &["mon_afternoon", "wed_afternoon", "fri_afternoon"], true, None, true, false, [2, 2, 3], &[]),
-    ("Franco (demo)", (45.4600, 9.1840), 3000, "it,en", &["gentle-exercise", "outdoors"], &[], false, Some(1000), false, true, [1, 2, 1], &["statistics"]),
+    (
+        "Rosa (demo)",
+        (45.4655, 9.1865),
+        1000,
+        "it",
+        &["walking-group", "choir-music"],
+        &["tue_morning", "thu_morning", "sat_morning"],
+        false,
+        Some(0),
+        true,
+        true,
+        [3, 3, 2],
+        &["statistics"],
+    ),
+    (
+        "Ahmed (demo)",
+        (45.4610, 9.1950),
+        2000,
+        "ar,en",
+        &["cooking-lunch-club", "urban-garden"],
+        &[],
+        false,
+        Some(500),
+        false,
+        false,
+        [2, 3, 2],
+        &["statistics", "reminders"],
+    ),
+    (
+        "Lucia (demo)",
+        (45.4680, 9.1930),
+        1500,
+        "it",
+        &["reading-group", "culture-visits"],
+        &["mon_afternoon", "wed_afternoon", "fri_afternoon"],
+        true,
+        None,
+        true,
+        false,
+        [2, 2, 3],
+        &[],
+    ),
+    (
+        "Franco (demo)",
+        (45.4600, 9.1840),
+        3000,
+        "it,en",
+        &["gentle-exercise", "outdoors"],
+        &[],
+        false,
+        Some(1000),
+        false,
+        true,
+        [1, 2, 1],
+        &["statistics"],
+    ),
 ];
 
 async fn seed_residents(state: &AppState) -> anyhow::Result<usize> {
@@ -507,15 +559,34 @@ async fn seed_residents(state: &AppState) -> anyhow::Result<usize> {
                 .ok_or(AppError::NotFound)?
                 .uid();
             let now = db::now();
-            for (name, (lat, lon), radius, langs, slugs, slots, wheelchair, budget, company, small, ucla, extra) in RESIDENTS {
+            for (
+                name,
+                (lat, lon),
+                radius,
+                langs,
+                slugs,
+                slots,
+                wheelchair,
+                budget,
+                company,
+                small,
+                ucla,
+                extra,
+            ) in RESIDENTS
+            {
                 let fields = rdb::ResidentFields {
                     display_name: name.to_string(),
                     phone: String::new(),
                     email: String::new(),
-                    locale: if langs.starts_with("it") { "it".into() } else { "en".into() },
+                    locale: if langs.starts_with("it") {
+                        "it".into()
+                    } else {
+                        "en".into()
+                    },
                     birth_year: None,
                     languages: langs.to_string(),
-                    home_cell: crate::domain::residents::home_cell(*lat, *lon).map(|c| c.to_string()),
+                    home_cell: crate::domain::residents::home_cell(*lat, *lon)
+                        .map(|c| c.to_string()),
                     home_area: None,
                     travel_radius_m: *radius,
                     availability: crate::domain::residents::availability_bits(
@@ -529,16 +600,46 @@ async fn seed_residents(state: &AppState) -> anyhow::Result<usize> {
                     prefers_small_groups: *small,
                     updated_at: now,
                 };
-                let id = rdb::insert_resident(conn, None, "assisted", "active", Some(giulia), &fields)?;
-                let ids: Vec<i64> = slugs.iter().filter_map(|s| slug_ids.get(*s).copied()).collect();
+                let id =
+                    rdb::insert_resident(conn, None, "assisted", "active", Some(giulia), &fields)?;
+                let ids: Vec<i64> = slugs
+                    .iter()
+                    .filter_map(|s| slug_ids.get(*s).copied())
+                    .collect();
                 rdb::set_interests(conn, id, &ids)?;
-                rdb::insert_consent(conn, id, "care", "signed_paper", "resident", Some(giulia), now)?;
+                rdb::insert_consent(
+                    conn,
+                    id,
+                    "care",
+                    "signed_paper",
+                    "resident",
+                    Some(giulia),
+                    now,
+                )?;
                 for p in *extra {
-                    rdb::insert_consent(conn, id, p, "signed_paper", "resident", Some(giulia), now)?;
+                    rdb::insert_consent(
+                        conn,
+                        id,
+                        p,
+                        "signed_paper",
+                        "resident",
+                        Some(giulia),
+                        now,
+                    )?;
                 }
                 rdb::add_linker(conn, id, giulia, Some(giulia), now)?;
                 let score: i32 = ucla.iter().sum();
-                rdb::insert_response(conn, id, "ucla3", &format!("[{},{},{}]", ucla[0], ucla[1], ucla[2]), score, score >= 6, "intake", Some(giulia), now)?;
+                rdb::insert_response(
+                    conn,
+                    id,
+                    "ucla3",
+                    &format!("[{},{},{}]", ucla[0], ucla[1], ucla[2]),
+                    score,
+                    score >= 6,
+                    "intake",
+                    Some(giulia),
+                    now,
+                )?;
             }
             // Someone who asked to be called back from the library terminal.
             let waiting = rdb::ResidentFields {
@@ -559,7 +660,8 @@ async fn seed_residents(state: &AppState) -> anyhow::Result<usize> {
                 prefers_small_groups: false,
                 updated_at: now,
             };
-            let id = rdb::insert_resident(conn, None, "self_phone", "awaiting_linker", None, &waiting)?;
+            let id =
+                rdb::insert_resident(conn, None, "self_phone", "awaiting_linker", None, &waiting)?;
             rdb::insert_consent(conn, id, "care", "online", "resident", None, now)?;
             Ok(RESIDENTS.len())
         })

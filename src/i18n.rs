@@ -198,7 +198,11 @@ mod coverage {
             .iter()
             .map(|code| {
                 let mut ftl_files = Vec::new();
-                files(&root.join(format!("web/locales/{code}")), "ftl", &mut ftl_files);
+                files(
+                    &root.join(format!("web/locales/{code}")),
+                    "ftl",
+                    &mut ftl_files,
+                );
                 let ftl = ftl_files
                     .iter()
                     .map(|p| std::fs::read_to_string(p).unwrap_or_default())

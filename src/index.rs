@@ -129,12 +129,15 @@ pub fn wheelchair_rank(s: &str) -> u8 {
 
 type Point = GeomWithData<[f64; 2], i64>;
 
-/// One session in the time-ordered list: where and when, compactly (32 bytes), and its
+/// Time origin of [`TimeRec::start_rel`]: 2020-01-01T00:00:00Z (u32 seconds reach 2156).
+const TIME_ORIGIN: i64 = 1_577_836_800;
+
+/// One session in the time-ordered list: where and when, compactly (24 bytes), and its
 /// activity.
 #[derive(Debug, Clone)]
 pub struct TimeRec {
-    /// Unix seconds.
-    pub starts: i64,
+    /// Seconds from [`TIME_ORIGIN`].
+    start_rel: u32,
     /// Projected position in metres from the city's reference point.
     pub x: f32,
     pub y: f32,
@@ -144,9 +147,17 @@ pub struct TimeRec {
 }
 
 impl TimeRec {
+    /// Unix seconds.
+    pub fn starts(&self) -> i64 {
+        TIME_ORIGIN + i64::from(self.start_rel)
+    }
+
     /// The session's id.
     pub fn session_id(&self) -> i64 {
-        self.entry.sessions.get(self.si as usize).map_or(0, |s| s.id)
+        self.entry
+            .sessions
+            .get(self.si as usize)
+            .map_or(0, |s| s.id)
     }
 }
 
@@ -160,7 +171,7 @@ pub struct Snapshot {
     /// The interest taxonomy (child → parent), for matching.
     taxonomy: Arc<Taxonomy>,
     /// Interest names (Italian, English), for reasons.
-    interest_names: Arc<HashMap<i64, (Box<str>, Box<str>)>>,
+    interest_names: Arc<Names>,
     /// The compact view matching scans.
     matcher: MatchIndex,
 }
@@ -256,7 +267,7 @@ fn time_recs(e: &Arc<ActivityEntry>, xy: [f64; 2]) -> Vec<TimeRec> {
         .iter()
         .enumerate()
         .map(|(si, _)| TimeRec {
-            starts: e.sessions[si].starts_at,
+            start_rel: u32::try_from(e.sessions[si].starts_at - TIME_ORIGIN).unwrap_or(0),
             x: xy[0] as f32,
             y: xy[1] as f32,
             si: si as u32,
@@ -266,7 +277,7 @@ fn time_recs(e: &Arc<ActivityEntry>, xy: [f64; 2]) -> Vec<TimeRec> {
 }
 
 fn by_time_key(r: &TimeRec) -> (i64, i64) {
-    (r.starts, r.session_id())
+    (r.starts(), r.session_id())
 }
 
 /// Projects lat/lon to metres on a plane tangent at the city's reference point (good to well
@@ -505,6 +516,11 @@ impl Candidate for Cand<'_> {
     fn language_codes(&self) -> Vec<String> {
         self.entry.languages.iter().map(|l| l.to_string()).collect()
     }
+
+    fn seats_follow_capacity(&self) -> bool {
+        // Until bookings exist (participation issue) every seat of every session is free.
+        true
+    }
 }
 
 /// Grid cell side, metres.
@@ -560,6 +576,7 @@ impl MatchIndex {
                         .sessions
                         .iter()
                         .fold(0, |m, s| m | slot_bit(s.weekday, s.hour)),
+                    first_start: e.sessions.first().map_or(i64::MAX, |s| s.starts_at),
                     interests,
                     cost: match &*e.cost_kind {
                         "amount" => Cost::Amount(e.cost_cents),
@@ -787,4 +804,67 @@ fn entry(
         sessions,
         notes,
     }
+}
+
+/// Resident memory of this process, in bytes (Linux; 0 elsewhere).
+fn rss_bytes() -> usize {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<usize>().ok())
+        })
+        .map_or(0, |kib| kib * 1024)
+}
+
+/// What [`measure`] found.
+#[derive(Debug)]
+pub struct IndexStats {
+    pub activities: usize,
+    pub sessions: usize,
+    pub heap_bytes: usize,
+    pub rss_bytes: isize,
+}
+
+impl std::fmt::Display for IndexStats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let per = |b: f64| b / self.sessions.max(1) as f64;
+        write!(
+            f,
+            "discovery index: {} activities, {} upcoming sessions\n\
+             estimated from its structures: {:.1} MiB, {:.0} bytes per session\n\
+             resident memory added by a second copy: {:.1} MiB, {:.0} bytes per session",
+            self.activities,
+            self.sessions,
+            self.heap_bytes as f64 / 1_048_576.0,
+            per(self.heap_bytes as f64),
+            self.rss_bytes as f64 / 1_048_576.0,
+            per(self.rss_bytes as f64),
+        )
+    }
+}
+
+/// Builds a second index next to the running one and measures it: its own estimate of its
+/// heap, and the growth of the process's resident memory (which also counts the allocator's
+/// overhead and anything the build left behind: an upper bound).
+pub async fn measure(state: &crate::state::AppState) -> Result<IndexStats, AppError> {
+    let tz: Tz = state
+        .settings
+        .city
+        .timezone
+        .parse()
+        .unwrap_or(chrono_tz::Europe::Rome);
+    let (lat, lon) = state.areas.reference_point().unwrap_or((45.4642, 9.1900));
+    let index = DiscoveryIndex::new(tz, state.settings.city.horizon_days, lat, lon);
+    let before = rss_bytes();
+    index.rebuild(&state.db).await?;
+    let after = rss_bytes();
+    let snap = index.snapshot()?;
+    Ok(IndexStats {
+        activities: snap.entries.len(),
+        sessions: snap.by_time.len(),
+        heap_bytes: snap.heap_bytes(),
+        rss_bytes: after as isize - before as isize,
+    })
 }

@@ -60,6 +60,9 @@ enum Command {
         #[arg(long, default_value_t = 50_000)]
         requests: usize,
     },
+    /// Measure the discovery index: build a second copy and report its size per upcoming
+    /// session, estimated from its structures and measured as the process's resident memory.
+    IndexStats,
     /// Create an administrator (or promote an existing account).
     CreateAdmin {
         /// The administrator's e-mail address.
@@ -98,6 +101,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::IndexStats => rt.block_on(async {
+            let state = build_state(settings).await?;
+            let stats = legami::index::measure(&state).await?;
+            println!("{stats}");
+            Ok(())
+        }),
         Command::SeedDemo => rt.block_on(async {
             let state = build_state(settings).await?;
             let summary = legami::demo::seed(&state).await?;

@@ -122,6 +122,8 @@ pub struct ActivityFacts {
     pub languages: u64,
     /// Union of the availability-grid bits of its upcoming sessions.
     pub slots: u32,
+    /// Start of its first upcoming session (Unix seconds; `i64::MAX` when none).
+    pub first_start: i64,
     /// Up to five interest ids (0 = none).
     pub interests: [u32; 5],
     pub cost: Cost,
@@ -195,6 +197,11 @@ pub trait Candidate: Copy {
     fn session(&self, i: usize) -> SessionFacts;
     /// Its language codes (only asked of the suggestions picked, to explain them).
     fn language_codes(&self) -> Vec<String>;
+    /// Whether every session's seats left equal the activity's capacity (nobody booked), so
+    /// the first session can be judged from the activity's facts alone.
+    fn seats_follow_capacity(&self) -> bool {
+        false
+    }
 }
 
 /// The interest taxonomy: child → parent.
@@ -322,7 +329,9 @@ pub struct Suggestion {
 
 struct Scored<C: Candidate> {
     cand: C,
-    session: SessionFacts,
+    /// Index and start of the chosen session (its other facts are read for the picks only).
+    session_index: usize,
+    starts_at: i64,
     distance: f64,
     parts: ScoreParts,
     base: f64,
@@ -345,8 +354,8 @@ impl<C: Candidate> Ord for Scored<C> {
     fn cmp(&self, other: &Self) -> Ordering {
         self.base
             .total_cmp(&other.base)
-            .then_with(|| other.session.starts_at.cmp(&self.session.starts_at))
-            .then_with(|| other.session.id.cmp(&self.session.id))
+            .then_with(|| other.starts_at.cmp(&self.starts_at))
+            .then_with(|| other.cand.activity().id.cmp(&self.cand.activity().id))
     }
 }
 
@@ -378,21 +387,38 @@ fn activity_passes(p: &Profile, a: &ActivityFacts, h: &History) -> Option<f64> {
     Some(d2.sqrt())
 }
 
-/// The first session that passes the session filters.
+/// The first session that passes the session filters: (index, start).
 fn first_session<C: Candidate>(
     p: &Profile,
     c: C,
     h: &History,
     from: i64,
     to: i64,
-) -> Option<SessionFacts> {
-    (0..c.session_count()).map(|i| c.session(i)).find(|s| {
-        s.starts_at >= from
-            && s.starts_at < to
-            && (p.availability == 0 || p.availability & slot_bit(s.weekday, s.hour) != 0)
-            && !h.booked_sessions.contains(&s.id)
-            && (s.seats_left.is_none_or(|n| n > 0) || s.waitlist_open)
-    })
+) -> Option<(usize, i64)> {
+    let a = c.activity();
+    // Most of the time the first upcoming session is the one: no need to read the sessions.
+    if p.availability == 0
+        && h.booked_sessions.is_empty()
+        && a.first_start >= from
+        && a.first_start < to
+        && a.capacity.is_none_or(|n| n > 0)
+        && c.seats_follow_capacity()
+    {
+        return Some((0, a.first_start));
+    }
+    if a.first_start >= to {
+        return None;
+    }
+    (0..c.session_count())
+        .map(|i| (i, c.session(i)))
+        .find(|(_, s)| {
+            s.starts_at >= from
+                && s.starts_at < to
+                && (p.availability == 0 || p.availability & slot_bit(s.weekday, s.hour) != 0)
+                && !h.booked_sessions.contains(&s.id)
+                && (s.seats_left.is_none_or(|n| n > 0) || s.waitlist_open)
+        })
+        .map(|(i, s)| (i, s.starts_at))
 }
 
 /// How much of the activity's interests the resident likes: 0 … 1.
@@ -426,7 +452,7 @@ fn lookup(table: &[(i64, f64)], id: i64) -> f64 {
 fn score_parts(
     p: &Profile,
     a: &ActivityFacts,
-    s: &SessionFacts,
+    starts_at: i64,
     distance: f64,
     table: &[(i64, f64)],
     h: &History,
@@ -434,7 +460,7 @@ fn score_parts(
     now: i64,
 ) -> ScoreParts {
     let window = (w.window_days.max(1) * 86_400) as f64;
-    let soon = 1.0 - ((s.starts_at - now) as f64 / window).clamp(0.0, 1.0);
+    let soon = 1.0 - ((starts_at - now) as f64 / window).clamp(0.0, 1.0);
     let declared = if p.availability != 0 { 1.0 } else { 0.5 };
     let welcome = if p.new_to_activities || p.wants_company {
         let mut x: f64 = 0.0;
@@ -506,10 +532,10 @@ pub fn suggest<C: Candidate>(
         let Some(distance) = activity_passes(p, a, history) else {
             continue;
         };
-        let Some(session) = first_session(p, cand, history, from, to) else {
+        let Some((session_index, starts_at)) = first_session(p, cand, history, from, to) else {
             continue;
         };
-        let parts = score_parts(p, a, &session, distance, &table, history, weights, now);
+        let parts = score_parts(p, a, starts_at, distance, &table, history, weights, now);
         let base = weighted(&parts, weights);
         let family = a
             .interest_ids()
@@ -522,7 +548,8 @@ pub fn suggest<C: Candidate>(
             .unwrap_or(0);
         let s = Scored {
             cand,
-            session,
+            session_index,
+            starts_at,
             distance,
             parts,
             base,
@@ -559,14 +586,15 @@ pub fn suggest<C: Candidate>(
         let mut parts = s.parts;
         parts.diversity = diversity;
         let a = s.cand.activity();
+        let session = s.cand.session(s.session_index);
         out.push(Suggestion {
             activity_id: a.id,
-            session_id: s.session.id,
-            starts_at: s.session.starts_at,
+            session_id: session.id,
+            starts_at: session.starts_at,
             distance_m: s.distance,
             score: best_score,
             parts,
-            reasons: explain(p, s.cand, &s.session, s.distance, &table, weights),
+            reasons: explain(p, s.cand, &session, s.distance, &table, weights),
         });
     }
     out
@@ -702,6 +730,7 @@ mod tests {
                     .sessions
                     .iter()
                     .fold(0, |m, s| m | slot_bit(s.weekday, s.hour)),
+                first_start: a.sessions.first().map_or(i64::MAX, |s| s.starts_at),
                 interests,
                 cost: a.cost,
                 capacity: a.capacity,
@@ -725,6 +754,12 @@ mod tests {
         }
         fn language_codes(&self) -> Vec<String> {
             self.act.languages.iter().map(|l| l.to_string()).collect()
+        }
+        fn seats_follow_capacity(&self) -> bool {
+            self.act
+                .sessions
+                .iter()
+                .all(|s| s.seats_left == self.act.capacity && !s.waitlist_open)
         }
     }
 

@@ -385,9 +385,9 @@ pub async fn search(state: &AppState, p: &SearchParams) -> Result<SearchPage, Ap
         // The total is counted up to TOTAL_CAP and the scan stops once the page is full and
         // the cap reached, so a busy area costs no more than a quiet one.
         let r2 = (c.radius * 1.01) * (c.radius * 1.01);
-        let start = snap.by_time.partition_point(|r| r.starts < from);
+        let start = snap.by_time.partition_point(|r| r.starts() < from);
         for r in &snap.by_time[start..] {
-            if r.starts >= to {
+            if r.starts() >= to {
                 break;
             }
             if let Some([cx, cy]) = centre_xy {
@@ -407,7 +407,7 @@ pub async fn search(state: &AppState, p: &SearchParams) -> Result<SearchPage, Ap
                 continue;
             }
             total += 1;
-            let key = r.starts * 1000;
+            let key = r.starts() * 1000;
             if page.len() <= c.limit && after.is_none_or(|a| (key, s.id) > a) {
                 page.push((key, s.id, e.clone(), r.si as usize));
             }

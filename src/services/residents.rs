@@ -92,8 +92,7 @@ pub fn spawn_cache_follower(state: AppState) {
                 Ok(Event::LinkerStatusChanged { user_id, .. }) => {
                     state.residents.evict_linker(user_id)
                 }
-                Ok(Event::SessionsEnded { user_id })
-                | Ok(Event::PrincipalChanged { user_id }) => {
+                Ok(Event::SessionsEnded { user_id }) | Ok(Event::PrincipalChanged { user_id }) => {
                     state.sessions.forget_user(user_id);
                     state.residents.evict_linker(user_id);
                 }

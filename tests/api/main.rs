@@ -19,6 +19,7 @@ mod health;
 mod organizations;
 mod pages;
 mod rate_limits;
+mod resident_pages;
 mod residents;
 mod sessions;
 mod taxonomy_pages;

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod home;
 pub mod organizations;
+pub mod residents;
 
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::Lang;
@@ -59,7 +60,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(account::configure)
         .configure(organizations::configure)
         .configure(admin::configure)
-        .configure(activities::configure);
+        .configure(activities::configure)
+        .configure(residents::configure);
 }
 
 /// A time for people: local time (Europe/Rome), day-first in Italian.
