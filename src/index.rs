@@ -868,3 +868,81 @@ pub async fn measure(state: &crate::state::AppState) -> Result<IndexStats, AppEr
         rss_bytes: after as isize - before as isize,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry_at(id: i64, lat: f64, lon: f64) -> Arc<ActivityEntry> {
+        Arc::new(ActivityEntry {
+            id,
+            organization_id: 1,
+            organization: Arc::from("Org"),
+            title: "t".into(),
+            venue_name: "v".into(),
+            address: "a".into(),
+            latitude: lat,
+            longitude: lon,
+            nil_code: None,
+            municipio_code: None,
+            cost_kind: "free".into(),
+            cost_cents: 0,
+            cost_help: false,
+            capacity: None,
+            languages: vec!["it".into()].into_boxed_slice(),
+            wheelchair: 2,
+            accessibility: 0,
+            low_barrier: 0,
+            interests: vec![1].into_boxed_slice(),
+            text: "".into(),
+            sessions: Vec::new().into_boxed_slice(),
+            notes: Vec::new().into_boxed_slice(),
+        })
+    }
+
+    #[test]
+    fn the_grid_finds_every_activity_within_the_radius_and_nothing_far_beyond() {
+        let (rlat, rlon) = (45.4642, 9.19);
+        // A deterministic scatter over ~12 km, denser in the middle.
+        let mut x: u64 = 7;
+        let mut next = || {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((x >> 11) as f64 / (1u64 << 53) as f64) - 0.5
+        };
+        let entries: Vec<Arc<ActivityEntry>> = (1..=3000)
+            .map(|i| {
+                let s = if i % 3 == 0 { 0.02 } else { 0.11 };
+                entry_at(i, rlat + next() * s, rlon + next() * s * 1.4)
+            })
+            .collect();
+        let proj = |lat: f64, lon: f64| project(lat, lon, rlat, rlon);
+        let m = MatchIndex::build(entries.iter(), proj);
+        assert_eq!(m.facts.len(), 3000);
+        for (i, (cx, cy, r)) in [
+            (0.0, 0.0, 500.0),
+            (0.0, 0.0, 5000.0),
+            (2500.0, -1800.0, 1000.0),
+            (-6400.0, 6100.0, 2000.0),
+            (40_000.0, 0.0, 3000.0),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let got: std::collections::HashSet<i64> =
+                m.near(cx, cy, r).map(|c| c.activity().id).collect();
+            for e in &entries {
+                let [ex, ey] = proj(e.latitude, e.longitude);
+                let d = ((ex - cx).powi(2) + (ey - cy).powi(2)).sqrt();
+                if d <= r {
+                    assert!(got.contains(&e.id), "query {i}: {} at {d:.0} m missed", e.id);
+                }
+                if got.contains(&e.id) {
+                    // Only the cells the circle's bounding square touches.
+                    let reach = r * std::f64::consts::SQRT_2 + 2.0 * f64::from(m.cell);
+                    assert!(d <= reach, "query {i}: {} at {d:.0} m", e.id);
+                }
+            }
+        }
+        assert!(MatchIndex::build(std::iter::empty(), proj).near(0.0, 0.0, 1000.0).next().is_none());
+    }
+}

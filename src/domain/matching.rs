@@ -486,7 +486,11 @@ fn score_parts(
     } else {
         0.0
     };
-    let declines = h.declined.get(&a.id).copied().unwrap_or(0);
+    let declines = if h.declined.is_empty() {
+        0
+    } else {
+        h.declined.get(&a.id).copied().unwrap_or(0)
+    };
     ScoreParts {
         distance: (-distance / w.distance_decay_m.max(1.0)).exp(),
         interest: interest_overlap(a, table),

@@ -13,7 +13,8 @@ use tokio::sync::{mpsc, oneshot};
 
 /// Longest a read waits in the queue before it is written.
 pub const FLUSH_MS: u64 = 200;
-const BATCH: usize = 500;
+/// Rows per INSERT (6 parameters each, well under PostgreSQL's 65,535).
+const BATCH: usize = 2_000;
 const QUEUE: usize = 50_000;
 
 enum Msg {
@@ -89,19 +90,15 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Msg>) {
         if let Some(m) = first {
             take(m, &mut rows, &mut waiting);
         }
-        // Gather for up to FLUSH_MS, or until a batch is full or someone waits for a flush.
-        let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(FLUSH_MS);
-        while rows.len() < BATCH && waiting.is_empty() {
-            match tokio::time::timeout_at(deadline, rx.recv()).await {
-                Ok(Some(m)) => take(m, &mut rows, &mut waiting),
-                Ok(None) | Err(_) => break,
-            }
+        // Let reads gather for up to FLUSH_MS (one wake-up per batch, not per read) unless
+        // someone waits for a flush, then take everything queued.
+        if waiting.is_empty() {
+            let deadline =
+                tokio::time::Instant::now() + std::time::Duration::from_millis(FLUSH_MS);
+            tokio::time::sleep_until(deadline).await;
         }
-        while rows.len() < BATCH {
-            match rx.try_recv() {
-                Ok(m) => take(m, &mut rows, &mut waiting),
-                Err(_) => break,
-            }
+        while let Ok(m) = rx.try_recv() {
+            take(m, &mut rows, &mut waiting);
         }
         if !rows.is_empty() {
             let batch = std::mem::take(&mut rows);
@@ -109,7 +106,15 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Msg>) {
             let mut delay = std::time::Duration::from_millis(100);
             loop {
                 let b = batch.clone();
-                match db.run(move |conn| Ok(audit::record_many(conn, &b)?)).await {
+                let written = db
+                    .run(move |conn| {
+                        for chunk in b.chunks(BATCH) {
+                            audit::record_many(conn, chunk)?;
+                        }
+                        Ok(())
+                    })
+                    .await;
+                match written {
                     Ok(_) => break,
                     Err(e) => {
                         // Keep the records and retry: audit must not be dropped for a blip.
