@@ -906,7 +906,9 @@ mod tests {
         // A deterministic scatter over ~12 km, denser in the middle.
         let mut x: u64 = 7;
         let mut next = || {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((x >> 11) as f64 / (1u64 << 53) as f64) - 0.5
         };
         let entries: Vec<Arc<ActivityEntry>> = (1..=3000)
@@ -934,7 +936,11 @@ mod tests {
                 let [ex, ey] = proj(e.latitude, e.longitude);
                 let d = ((ex - cx).powi(2) + (ey - cy).powi(2)).sqrt();
                 if d <= r {
-                    assert!(got.contains(&e.id), "query {i}: {} at {d:.0} m missed", e.id);
+                    assert!(
+                        got.contains(&e.id),
+                        "query {i}: {} at {d:.0} m missed",
+                        e.id
+                    );
                 }
                 if got.contains(&e.id) {
                     // Only the cells the circle's bounding square touches.
@@ -943,6 +949,9 @@ mod tests {
                 }
             }
         }
-        assert!(MatchIndex::build(std::iter::empty(), proj).near(0.0, 0.0, 1000.0).next().is_none());
+        assert!(MatchIndex::build(std::iter::empty(), proj)
+            .near(0.0, 0.0, 1000.0)
+            .next()
+            .is_none());
     }
 }
