@@ -93,8 +93,7 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Msg>) {
         // Let reads gather for up to FLUSH_MS (one wake-up per batch, not per read) unless
         // someone waits for a flush, then take everything queued.
         if waiting.is_empty() {
-            let deadline =
-                tokio::time::Instant::now() + std::time::Duration::from_millis(FLUSH_MS);
+            let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(FLUSH_MS);
             tokio::time::sleep_until(deadline).await;
         }
         while let Ok(m) = rx.try_recv() {
