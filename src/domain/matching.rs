@@ -396,8 +396,11 @@ fn first_session<C: Candidate>(
     to: i64,
 ) -> Option<(usize, i64)> {
     let a = c.activity();
-    // Most of the time the first upcoming session is the one: no need to read the sessions.
-    if p.availability == 0
+    // Most of the time the first upcoming session is the one: when every session falls in the
+    // resident's free time (or they are free whenever), nothing is booked and seats follow the
+    // capacity, there is no need to read the sessions at all.
+    let all_fit = p.availability == 0 || a.slots & !p.availability == 0;
+    if all_fit
         && h.booked_sessions.is_empty()
         && a.first_start >= from
         && a.first_start < to
@@ -415,21 +418,21 @@ fn first_session<C: Candidate>(
             s.starts_at >= from
                 && s.starts_at < to
                 && (p.availability == 0 || p.availability & slot_bit(s.weekday, s.hour) != 0)
-                && !h.booked_sessions.contains(&s.id)
+                && (h.booked_sessions.is_empty() || !h.booked_sessions.contains(&s.id))
                 && (s.seats_left.is_none_or(|n| n > 0) || s.waitlist_open)
         })
         .map(|(i, s)| (i, s.starts_at))
 }
 
 /// How much of the activity's interests the resident likes: 0 … 1.
-fn interest_overlap(a: &ActivityFacts, table: &[(i64, f64)]) -> f64 {
+fn interest_overlap(a: &ActivityFacts, table: &InterestTable) -> f64 {
     if table.is_empty() {
         return 0.0;
     }
     let mut best: f64 = 0.0;
     let mut others = 0.0;
     for ai in a.interest_ids() {
-        let m = lookup(table, ai);
+        let m = table.get(ai);
         if m > best {
             others += best;
             best = m;
@@ -440,12 +443,51 @@ fn interest_overlap(a: &ActivityFacts, table: &[(i64, f64)]) -> f64 {
     (best + 0.2 * others).min(1.0)
 }
 
-/// 1 for an interest the resident likes, `related_interest` for its parent or child, 0 else.
-fn lookup(table: &[(i64, f64)], id: i64) -> f64 {
-    table
-        .iter()
-        .find(|(x, _)| *x == id)
-        .map_or(0.0, |(_, w)| *w)
+/// How much each interest counts for the resident, by id: a dense array when the ids are
+/// small (they are database ids of a taxonomy of tens of terms), a list otherwise.
+struct InterestTable {
+    dense: Vec<f64>,
+    sparse: Vec<(i64, f64)>,
+}
+
+impl InterestTable {
+    fn new(weights: Vec<(i64, f64)>) -> InterestTable {
+        let max = weights.iter().map(|(id, _)| *id).max().unwrap_or(0);
+        if (0..65_536).contains(&max) && weights.iter().all(|(id, _)| *id >= 0) {
+            let mut dense = vec![0.0; max as usize + 1];
+            for (id, w) in &weights {
+                dense[*id as usize] = *w;
+            }
+            InterestTable {
+                dense,
+                sparse: Vec::new(),
+            }
+        } else {
+            InterestTable {
+                dense: Vec::new(),
+                sparse: weights,
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.dense.is_empty() && self.sparse.is_empty()
+    }
+
+    /// 1 for an interest the resident likes, `related_interest` for its parent or child, 0 else.
+    fn get(&self, id: i64) -> f64 {
+        if !self.dense.is_empty() {
+            return usize::try_from(id)
+                .ok()
+                .and_then(|i| self.dense.get(i))
+                .copied()
+                .unwrap_or(0.0);
+        }
+        self.sparse
+            .iter()
+            .find(|(x, _)| *x == id)
+            .map_or(0.0, |(_, w)| *w)
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -454,7 +496,7 @@ fn score_parts(
     a: &ActivityFacts,
     starts_at: i64,
     distance: f64,
-    table: &[(i64, f64)],
+    table: &InterestTable,
     h: &History,
     w: &Weights,
     now: i64,
@@ -529,7 +571,7 @@ pub fn suggest<C: Candidate>(
     let to = now + weights.window_days * 86_400;
     // Keep the best few times `limit` by base score, then pick greedily for diversity.
     let keep = (limit * 4).max(40);
-    let table = taxonomy.weights_for(&p.interests, weights.related_interest);
+    let table = InterestTable::new(taxonomy.weights_for(&p.interests, weights.related_interest));
     let mut heap: BinaryHeap<std::cmp::Reverse<Scored<C>>> = BinaryHeap::new();
     for cand in candidates {
         let a = cand.activity();
@@ -541,15 +583,6 @@ pub fn suggest<C: Candidate>(
         };
         let parts = score_parts(p, a, starts_at, distance, &table, history, weights, now);
         let base = weighted(&parts, weights);
-        let family = a
-            .interest_ids()
-            .max_by(|x, y| {
-                lookup(&table, *x)
-                    .total_cmp(&lookup(&table, *y))
-                    .then(y.cmp(x))
-            })
-            .map(|i| taxonomy.family(i))
-            .unwrap_or(0);
         let s = Scored {
             cand,
             session_index,
@@ -557,7 +590,7 @@ pub fn suggest<C: Candidate>(
             distance,
             parts,
             base,
-            family,
+            family: 0,
         };
         if heap.len() < keep {
             heap.push(std::cmp::Reverse(s));
@@ -567,6 +600,21 @@ pub fn suggest<C: Candidate>(
         }
     }
     let mut pool: Vec<Scored<C>> = heap.into_iter().map(|r| r.0).collect();
+    // The interest family of each kept candidate: its best-matching interest's top term.
+    for s in &mut pool {
+        s.family = s
+            .cand
+            .activity()
+            .interest_ids()
+            .max_by(|x, y| {
+                table
+                    .get(*x)
+                    .total_cmp(&table.get(*y))
+                    .then(y.cmp(x))
+            })
+            .map(|i| taxonomy.family(i))
+            .unwrap_or(0);
+    }
     pool.sort_unstable_by(|a, b| b.cmp(a));
     let mut picked_per_family: HashMap<i64, i32> = HashMap::new();
     let factor = weights.diversity_factor.clamp(0.0, 1.0);
@@ -610,7 +658,7 @@ fn explain<C: Candidate>(
     c: C,
     s: &SessionFacts,
     distance: f64,
-    table: &[(i64, f64)],
+    table: &InterestTable,
     w: &Weights,
 ) -> Vec<Reason> {
     let a = c.activity();
@@ -619,7 +667,7 @@ fn explain<C: Candidate>(
     }];
     let (mut exact, mut related) = (Vec::new(), Vec::new());
     for ai in a.interest_ids() {
-        let m = lookup(table, ai);
+        let m = table.get(ai);
         if m >= 1.0 {
             exact.push(ai);
         } else if m > 0.0 {

@@ -172,6 +172,38 @@ where
     }
 }
 
+/// A second instance of an application: same database, same Redis and prefix, its own port —
+/// as two instances behind a load balancer.
+pub struct Twin {
+    pub address: String,
+    pub state: legami::state::AppState,
+}
+
+impl TestApp {
+    /// Starts another instance sharing this one's storage and settings.
+    pub async fn spawn_twin(&self) -> Twin {
+        let settings = (*self.state.settings).clone();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding a free port");
+        let port = listener.local_addr().expect("local address").port();
+        let state = legami::startup::build_state(settings)
+            .await
+            .expect("building the twin's state");
+        let app = legami::startup::Application::with_state(state.clone(), listener)
+            .expect("building the twin");
+        tokio::spawn(app.run_until_stopped());
+        Twin {
+            address: format!("http://127.0.0.1:{port}"),
+            state,
+        }
+    }
+}
+
+impl Twin {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Storage set-up and tear-down
 // ---------------------------------------------------------------------------------------------

@@ -482,6 +482,37 @@ both_backends! {
         let unauth = app.get(&app.client(), &format!("/api/v1/residents/{id}")).await;
         assert_eq!(unauth.status().as_u16(), 401);
     }
+
+    postgres_only {
+        async fn two_instances_agree_on_activities_consent_and_sign_out_through_redis(app) {
+            let twin = app.spawn_twin().await;
+            let admin = app.admin_client().await;
+            let (linker, _) = accredited_linker(&app, &admin, "giulia@example.org", "Giulia").await;
+            let id = register(&app, &linker, &resident_body("Maria")).await;
+            assert!(titles(&suggestions(&app, &linker, id).await).is_empty());
+
+            // Published through B: A's index hears of it on the bus.
+            let p = Publisher::new(&app, "org@example.org", "Circolo di Brera").await;
+            let other = interest(&app, "pets").await;
+            let body = activity_at("Passeggiata", near(300.0, 0.0), Weekday::Tue, 10, &[other], |_| {});
+            let r = p.client.post(twin.url(&format!("/api/v1/organizations/{}/activities", p.org_id))).json(&body).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 201);
+            assert!(eventually(|| async { titles(&suggestions(&app, &linker, id).await) == vec!["Passeggiata".to_string()] }).await, "A sees B's activity");
+
+            // Care consent withdrawn through B: A stops serving the file at once (its cached copy is evicted).
+            expect_status(app.get(&linker, &format!("/api/v1/residents/{id}")).await, 200).await;
+            let r = linker.post(twin.url(&format!("/api/v1/residents/{id}/consents/withdrawal"))).json(&json!({"purpose": "care", "channel": "verbal"})).send().await.unwrap();
+            assert_eq!(r.status().as_u16(), 204);
+            assert!(eventually(|| async { app.get(&linker, &format!("/api/v1/residents/{id}")).await.status().as_u16() == 403 }).await, "A honours B's withdrawal");
+
+            // Signed out through B: A no longer knows the session (its remembered principal is evicted).
+            expect_status(app.get(&admin, "/api/v1/me").await, 200).await;
+            let r = admin.post(twin.url("/api/v1/auth/signout")).json(&json!({})).send().await.unwrap();
+            assert!(r.status().is_success(), "{}", r.status());
+            assert!(eventually(|| async { app.get(&admin, "/api/v1/me").await.status().as_u16() == 401 }).await, "A forgets the session");
+        }
+    }
+
 }
 
 /// Polls a condition for up to five seconds (the index follows the bus asynchronously).
