@@ -606,12 +606,7 @@ pub fn suggest<C: Candidate>(
             .cand
             .activity()
             .interest_ids()
-            .max_by(|x, y| {
-                table
-                    .get(*x)
-                    .total_cmp(&table.get(*y))
-                    .then(y.cmp(x))
-            })
+            .max_by(|x, y| table.get(*x).total_cmp(&table.get(*y)).then(y.cmp(x)))
             .map(|i| taxonomy.family(i))
             .unwrap_or(0);
     }
