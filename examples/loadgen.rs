@@ -82,7 +82,8 @@ struct HttpArgs {
     /// blank lines and lines starting with # are skipped.
     #[arg(long, value_name = "FILE", conflicts_with = "url")]
     requests: Option<PathBuf>,
-    /// A single GET request repeated: a path (/health/live) or http://127.0.0.1:PORT/path.
+    /// One request repeated (GET unless --method): a path (/health/live) or
+    /// http://127.0.0.1:PORT/path.
     #[arg(long, value_name = "PATH")]
     url: Option<String>,
     /// Method for --url.
@@ -222,6 +223,9 @@ fn parse_request_line(line: &str) -> Result<Option<RequestLine>, String> {
     }
     let mut fields = line.split('\t');
     let method = fields.next().unwrap_or_default().trim();
+    if method.contains(' ') {
+        return Err(format!("{method:?}: the fields must be separated by tabs"));
+    }
     if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) {
         return Err(format!(
             "method {method:?} is not an upper-case HTTP method"
