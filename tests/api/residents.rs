@@ -451,6 +451,25 @@ both_backends! {
         expect_error(app.get(&plain, "/api/v1/residents/awaiting").await, 403, "forbidden").await;
     }
 
+    async fn after_care_consent_is_withdrawn_the_linker_can_record_it_again_from_the_page(app) {
+        let admin = app.admin_client().await;
+        let (linker, _) = accredited_linker(&app, &admin, "giulia@example.org", "Giulia").await;
+        let id = register(&app, &linker, &resident_body("Maria")).await;
+        expect_status(app.post_json(&linker, &format!("/api/v1/residents/{id}/consents/withdrawal"), &json!({"purpose": "care", "channel": "verbal"})).await, 204).await;
+
+        let page = app.get(&linker, &format!("/linker/residents/{id}")).await;
+        assert_eq!(page.status().as_u16(), 403);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("accompagnamento ritirato"), "{html}");
+        assert!(!html.contains("Maria"), "nothing of the file is shown: {html}");
+        let csrf = csrf_of(&html).expect("a form");
+        let done = app.post_form(&linker, &format!("/linker/residents/{id}/consents"), &[("_csrf", csrf.as_str()), ("purpose", "care"), ("channel", "verbal"), ("given_by", "")]).await;
+        let to = expect_see_other(&done);
+        assert!(to.contains(&format!("/linker/residents/{id}")), "{to}");
+        let file = expect_page(app.get(&linker, &format!("/linker/residents/{id}")).await, 200).await;
+        assert!(file.contains("Maria"), "the file is open again");
+    }
+
     async fn bad_profiles_and_requests_get_clear_errors_and_nothing_is_written(app) {
         let admin = app.admin_client().await;
         let (linker, _) = accredited_linker(&app, &admin, "giulia@example.org", "Giulia").await;

@@ -1378,6 +1378,16 @@ fn file_template(
     }
 }
 
+/// For a linked linker after the resident withdrew consent to follow-up: record a new one.
+#[derive(Template)]
+#[template(path = "residents/care_withdrawn.html")]
+struct CareWithdrawnTemplate {
+    p: PageCtx,
+    id: i64,
+    channels: Vec<Choice>,
+    errors: FormErrors,
+}
+
 #[derive(Template)]
 #[template(path = "residents/break_glass.html")]
 struct BreakGlassTemplate {
@@ -1406,6 +1416,21 @@ async fn render_file(
                     id,
                     reason: String::new(),
                     errors: FormErrors::new(),
+                },
+                StatusCode::FORBIDDEN,
+            );
+        }
+        Err(AppError::Forbidden("err-consent-care-withdrawn")) => {
+            let lang = p.lang;
+            return page_with_status(
+                &CareWithdrawnTemplate {
+                    p: p.titled("rp-care-withdrawn-title"),
+                    id,
+                    channels: CHANNELS
+                        .iter()
+                        .map(|c| Choice::new(*c, lang.t(&format!("rp-channel-{c}")), false))
+                        .collect(),
+                    errors: forms.consent_errors,
                 },
                 StatusCode::FORBIDDEN,
             );

@@ -251,3 +251,7 @@ rp-thanks-title = Thank you
 rp-thanks-next = Keep your phone close in the next days: the call may come from a number you do not know.
 rp-thanks-withdraw = If you change your mind, tell the linker when they call: your file will be closed.
 rp-thanks-browse = Look at the activities near you
+
+rp-care-withdrawn-title = Consent to follow-up withdrawn
+rp-care-withdrawn-intro = If the person has agreed again to be followed up, record their new consent here: the file opens again at once. Nothing else of the file is shown until then.
+rp-care-withdrawn-back = Back to my residents

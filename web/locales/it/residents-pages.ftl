@@ -251,3 +251,7 @@ rp-thanks-title = Grazie
 rp-thanks-next = Tieni il telefono vicino nei prossimi giorni: la chiamata può arrivare da un numero che non conosci.
 rp-thanks-withdraw = Se cambi idea, dillo al linker quando ti chiama: la tua scheda verrà chiusa.
 rp-thanks-browse = Guarda le attività vicino a te
+
+rp-care-withdrawn-title = Consenso all'accompagnamento ritirato
+rp-care-withdrawn-intro = Se la persona ha accettato di nuovo di essere accompagnata, registra qui il nuovo consenso: la scheda si riapre subito. Fino ad allora non viene mostrato nient'altro della scheda.
+rp-care-withdrawn-back = Torna alle mie persone
