@@ -648,28 +648,37 @@ impl MatchIndex {
     }
 
     /// Candidates in the grid cells a circle touches (a superset; matching checks the radius).
+    /// Each row of cells is cut to the circle's width at the row's nearest edge, so the
+    /// corners of the bounding square are not read.
     pub fn near(&self, x: f64, y: f64, radius: f64) -> impl Iterator<Item = Cand<'_>> + '_ {
-        let (x, y, r) = (x as f32, y as f32, radius as f32);
-        let span = |lo: f32, hi: f32, min: f32, n: usize| -> Option<(usize, usize)> {
-            if n == 0 {
-                return None;
-            }
-            let a = ((lo - min) / self.cell).floor();
-            let b = ((hi - min) / self.cell).floor();
-            if b < 0.0 || a > (n - 1) as f32 {
-                return None;
-            }
-            Some((a.max(0.0) as usize, (b as usize).min(n - 1)))
+        let (x, y, r) = (x as f32, y as f32, radius.max(0.0) as f32);
+        let rows = if self.nx == 0 || self.ny == 0 {
+            None
+        } else {
+            let a = ((y - r - self.min_y) / self.cell).floor();
+            let b = ((y + r - self.min_y) / self.cell).floor();
+            (b >= 0.0 && a <= (self.ny - 1) as f32)
+                .then(|| (a.max(0.0) as usize, (b as usize).min(self.ny - 1)))
         };
-        let xs = span(x - r, x + r, self.min_x, self.nx);
-        let ys = span(y - r, y + r, self.min_y, self.ny);
-        let (x0, x1, y0, y1) = match (xs, ys) {
-            (Some((x0, x1)), Some((y0, y1))) => (x0, x1, y0, y1),
-            _ => (1, 0, 1, 0),
-        };
+        let (y0, y1) = rows.unwrap_or((1, 0));
         (y0..=y1).flat_map(move |cy| {
-            // Cells of a row are consecutive in `facts`; empty cells hold (0, 0).
-            let (a, b) = self.row_span(cy, x0, x1).unwrap_or((0, 0));
+            // The row's band of y, and the circle's half-width where it is nearest to it.
+            let lo = self.min_y + cy as f32 * self.cell;
+            let dy = if y < lo {
+                lo - y
+            } else if y > lo + self.cell {
+                y - (lo + self.cell)
+            } else {
+                0.0
+            };
+            let half = (r * r - dy * dy).max(0.0).sqrt();
+            let a = ((x - half - self.min_x) / self.cell).floor();
+            let b = ((x + half - self.min_x) / self.cell).floor();
+            let span = (dy <= r && b >= 0.0 && a <= (self.nx - 1) as f32)
+                .then(|| (a.max(0.0) as usize, (b as usize).min(self.nx - 1)))
+                // Cells of a row are consecutive in `facts`; empty cells hold (0, 0).
+                .and_then(|(x0, x1)| self.row_span(cy, x0, x1));
+            let (a, b) = span.unwrap_or((0, 0));
             self.facts[a as usize..b as usize]
                 .iter()
                 .zip(&self.entries[a as usize..b as usize])
@@ -943,8 +952,8 @@ mod tests {
                     );
                 }
                 if got.contains(&e.id) {
-                    // Only the cells the circle's bounding square touches.
-                    let reach = r * std::f64::consts::SQRT_2 + 2.0 * f64::from(m.cell);
+                    // Only the cells the circle touches.
+                    let reach = r + 2.0 * std::f64::consts::SQRT_2 * f64::from(m.cell);
                     assert!(d <= reach, "query {i}: {} at {d:.0} m", e.id);
                 }
             }

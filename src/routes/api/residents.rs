@@ -528,6 +528,20 @@ pub async fn add_questionnaire(
     }))
 }
 
+/// Score parts to three decimals (enough to read, fewer bytes on the wire).
+fn rounded(p: ScoreParts) -> ScoreParts {
+    let r = |x: f64| (x * 1000.0).round() / 1000.0;
+    ScoreParts {
+        distance: r(p.distance),
+        interest: r(p.interest),
+        schedule: r(p.schedule),
+        welcome: r(p.welcome),
+        small_group: r(p.small_group),
+        novelty: r(p.novelty),
+        diversity: r(p.diversity),
+    }
+}
+
 /// Builds the suggestion views (shared with the pages).
 pub fn suggestion_views(
     state: &AppState,
@@ -558,7 +572,7 @@ pub fn suggestion_views(
                 starts_at_local: starts.with_timezone(&tz).to_rfc3339(),
                 distance_m: s.suggestion.distance_m.round() as u32,
                 score: (s.suggestion.score * 1000.0).round() / 1000.0,
-                parts: s.suggestion.parts,
+                parts: rounded(s.suggestion.parts),
                 reasons: s
                     .suggestion
                     .reasons
