@@ -53,6 +53,32 @@ pub fn translate(fields: &FieldErrors, lang: Lang) -> FormErrors {
     FormErrors(fields.iter().map(|(k, v)| (k.clone(), lang.t(v))).collect())
 }
 
+/// One checkbox, radio button or option of a form.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+impl Choice {
+    /// A choice with its value, its label in the page's language, and whether it is checked.
+    pub fn new(value: impl Into<String>, label: String, checked: bool) -> Choice {
+        Choice {
+            value: value.into(),
+            label,
+            checked,
+        }
+    }
+}
+
+/// Checkboxes under a heading (interests under their parent).
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub legend: String,
+    pub choices: Vec<Choice>,
+}
+
 /// Registers the page routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(home::configure)

@@ -50,30 +50,7 @@ const LINKER_BASE: &str = "/linker/residents";
 // Shared pieces
 // ---------------------------------------------------------------------------------------------
 
-/// One checkbox, radio button or option.
-#[derive(Debug, Clone)]
-struct Choice {
-    value: String,
-    label: String,
-    checked: bool,
-}
-
-impl Choice {
-    fn new(value: impl Into<String>, label: String, checked: bool) -> Choice {
-        Choice {
-            value: value.into(),
-            label,
-            checked,
-        }
-    }
-}
-
-/// Checkboxes under a heading (interests under their parent).
-#[derive(Debug, Clone)]
-struct Group {
-    legend: String,
-    choices: Vec<Choice>,
-}
+use super::{Choice, Group};
 
 #[derive(Deserialize)]
 struct DoneQuery {
