@@ -503,7 +503,7 @@ both_backends! {
     }
 
     postgres_only {
-        async fn two_instances_agree_on_activities_consent_and_sign_out_through_redis(app) {
+        async fn two_instances_agree_on_activities_consent_and_sign_out_through_redis(app: |s| { s.auth.principal_cache_secs = 60; s.residents.cache_secs = 60; }) {
             let twin = app.spawn_twin().await;
             let admin = app.admin_client().await;
             let (linker, _) = accredited_linker(&app, &admin, "giulia@example.org", "Giulia").await;

@@ -53,7 +53,7 @@ const REPETITIONS: &[&str] = &["none", "weekly", "biweekly", "monthly", "advance
 // Shared pieces
 // ---------------------------------------------------------------------------------------------
 
-use super::{Choice, Group};
+use super::{interest_groups, Choice, Group};
 
 /// A link with its words.
 #[derive(Debug, Clone)]
@@ -751,42 +751,6 @@ struct SearchTemplate {
     f: SearchView,
     errors: FormErrors,
     results: Option<Results>,
-}
-
-fn interest_groups(lang: Lang, all: &[Interest], chosen: &[String], whole_key: &str) -> Vec<Group> {
-    let mut parents: Vec<&Interest> = all
-        .iter()
-        .filter(|i| i.parent_id.is_none() && i.deprecated_at.is_none())
-        .collect();
-    parents.sort_by_key(|i| i.sort_order);
-    parents
-        .into_iter()
-        .map(|parent| {
-            let name = parent.name(lang.code()).to_string();
-            let checked = |id: i64| chosen.iter().any(|c| c.trim() == id.to_string());
-            let mut choices = vec![Choice::new(
-                parent.id.to_string(),
-                lang.ta(whole_key, &[("name", name.clone())]),
-                checked(parent.id),
-            )];
-            let mut kids: Vec<&Interest> = all
-                .iter()
-                .filter(|i| i.parent_id == Some(parent.id) && i.deprecated_at.is_none())
-                .collect();
-            kids.sort_by_key(|i| i.sort_order);
-            choices.extend(kids.into_iter().map(|k| {
-                Choice::new(
-                    k.id.to_string(),
-                    k.name(lang.code()).to_string(),
-                    checked(k.id),
-                )
-            }));
-            Group {
-                legend: name,
-                choices,
-            }
-        })
-        .collect()
 }
 
 fn search_view(

@@ -8,6 +8,7 @@ pub mod home;
 pub mod organizations;
 pub mod residents;
 
+use crate::db::activities::Interest;
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::Lang;
 use actix_web::web;
@@ -77,6 +78,49 @@ impl Choice {
 pub struct Group {
     pub legend: String,
     pub choices: Vec<Choice>,
+}
+
+/// Interests as checkboxes grouped under their parents (the parent itself first, labelled
+/// with the message `whole_key`); deprecated terms left out.
+pub fn interest_groups(
+    lang: Lang,
+    all: &[Interest],
+    chosen: &[String],
+    whole_key: &str,
+) -> Vec<Group> {
+    let mut parents: Vec<&Interest> = all
+        .iter()
+        .filter(|i| i.parent_id.is_none() && i.deprecated_at.is_none())
+        .collect();
+    parents.sort_by_key(|i| i.sort_order);
+    parents
+        .into_iter()
+        .map(|parent| {
+            let name = parent.name(lang.code()).to_string();
+            let checked = |id: i64| chosen.iter().any(|c| c.trim() == id.to_string());
+            let mut choices = vec![Choice::new(
+                parent.id.to_string(),
+                lang.ta(whole_key, &[("name", name.clone())]),
+                checked(parent.id),
+            )];
+            let mut kids: Vec<&Interest> = all
+                .iter()
+                .filter(|i| i.parent_id == Some(parent.id) && i.deprecated_at.is_none())
+                .collect();
+            kids.sort_by_key(|i| i.sort_order);
+            choices.extend(kids.into_iter().map(|k| {
+                Choice::new(
+                    k.id.to_string(),
+                    k.name(lang.code()).to_string(),
+                    checked(k.id),
+                )
+            }));
+            Group {
+                legend: name,
+                choices,
+            }
+        })
+        .collect()
 }
 
 /// Registers the page routes.

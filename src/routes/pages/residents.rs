@@ -50,7 +50,7 @@ const LINKER_BASE: &str = "/linker/residents";
 // Shared pieces
 // ---------------------------------------------------------------------------------------------
 
-use super::{Choice, Group};
+use super::{interest_groups, Choice, Group};
 
 #[derive(Deserialize)]
 struct DoneQuery {
@@ -168,43 +168,6 @@ fn day_in_sentence(lang: Lang, d: NaiveDate, today: NaiveDate) -> String {
 /// A stored timestamp for people.
 fn when_stored(t: chrono::NaiveDateTime, lang: Lang) -> String {
     format_time(&utc(t), lang)
-}
-
-/// Interests as checkboxes grouped under their parents (the parent itself first).
-fn interest_groups(lang: Lang, all: &[Interest], chosen: &[String]) -> Vec<Group> {
-    let mut parents: Vec<&Interest> = all
-        .iter()
-        .filter(|i| i.parent_id.is_none() && i.deprecated_at.is_none())
-        .collect();
-    parents.sort_by_key(|i| i.sort_order);
-    parents
-        .into_iter()
-        .map(|parent| {
-            let name = parent.name(lang.code()).to_string();
-            let checked = |id: i64| chosen.iter().any(|c| c.trim() == id.to_string());
-            let mut choices = vec![Choice::new(
-                parent.id.to_string(),
-                lang.ta("form-interest-general", &[("name", name.clone())]),
-                checked(parent.id),
-            )];
-            let mut kids: Vec<&Interest> = all
-                .iter()
-                .filter(|i| i.parent_id == Some(parent.id) && i.deprecated_at.is_none())
-                .collect();
-            kids.sort_by_key(|i| i.sort_order);
-            choices.extend(kids.into_iter().map(|k| {
-                Choice::new(
-                    k.id.to_string(),
-                    k.name(lang.code()).to_string(),
-                    checked(k.id),
-                )
-            }));
-            Group {
-                legend: name,
-                choices,
-            }
-        })
-        .collect()
 }
 
 /// A page's notice from `?done=…`.
@@ -611,7 +574,7 @@ fn profile_options(
             .iter()
             .map(|c| Choice::new(*c, language_name(lang, c), has(&f.languages, c)))
             .collect(),
-        interests: interest_groups(lang, interests, &f.interests),
+        interests: interest_groups(lang, interests, &f.interests, "form-interest-general"),
         areas,
         radii,
         parts,
