@@ -474,6 +474,7 @@ fn draft(
         } else {
             Some(rng.between(8, 60))
         },
+        reserved_seats: 0,
         cost_kind: cost_kind.into(),
         cost_cents,
         cost_help: cost_kind != "free" && rng.chance(0.5),
@@ -628,6 +629,7 @@ pub async fn seed(state: &AppState, opts: &SeedOptions) -> anyhow::Result<SeedRe
     let tz: chrono_tz::Tz = city_tz.parse().unwrap_or(chrono_tz::Europe::Rome);
     let today = chrono::Utc::now().with_timezone(&tz).date_naive();
     let horizon = state.settings.city.horizon_days;
+    let release = state.settings.participation.reserved_release_hours;
     let batch = opts.batch.max(1);
     let mut report = SeedReport {
         organizations: orgs.len(),
@@ -659,8 +661,8 @@ pub async fn seed(state: &AppState, opts: &SeedOptions) -> anyhow::Result<SeedRe
                     let id = adb::insert_activity(conn, *org, *owner, "published", fields)?;
                     adb::set_activity_interests(conn, id, ids)?;
                     let a = adb::find_activity(conn, id)?.ok_or(AppError::NotFound)?;
-                    let (inserted, _, _) =
-                        crate::services::activities::materialize(conn, &a, horizon)?;
+                    let (inserted, _, _, _) =
+                        crate::services::activities::materialize(conn, &a, horizon, release)?;
                     let c = &mut counts[kind.index()];
                     c.0 += 1;
                     c.1 += inserted;

@@ -26,6 +26,31 @@ pub enum Event {
     PrincipalChanged { user_id: i64 },
     /// A resident's file changed (profile, linkers, consents, declined suggestions).
     ResidentChanged { resident_id: i64 },
+    /// A booking was made, confirmed, promoted from the waitlist or cancelled; the counters
+    /// are the session's after the change.
+    BookingChanged {
+        booking_id: i64,
+        session_id: i64,
+        resident_id: Option<i64>,
+        user_id: Option<i64>,
+        /// unconfirmed | confirmed | waitlisted | cancelled
+        status: String,
+        /// Moved up from the waitlist.
+        promoted: bool,
+        confirmed: i32,
+        waiting: i32,
+        capacity: Option<i32>,
+        seats_left: Option<i32>,
+    },
+    /// A participant was marked present or absent, or checked in with the code.
+    CheckedIn { session_id: i64, booking_id: i64 },
+    /// A referral was made or changed status.
+    ReferralChanged {
+        referral_id: i64,
+        resident_id: i64,
+        linker_user_id: i64,
+        status: String,
+    },
 }
 
 /// Publishes and delivers events.

@@ -24,6 +24,27 @@ pub struct Settings {
     pub log: LogSettings,
     pub residents: ResidentSettings,
     pub matching: crate::domain::matching::Weights,
+    pub participation: ParticipationSettings,
+}
+
+/// Taking part: held seats, referrals, check-in and the register.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipationSettings {
+    /// Seats held for referred residents become everyone's this long before the start.
+    pub reserved_release_hours: i64,
+    /// An unanswered referral expires after this many days.
+    pub referral_expiry_days: i64,
+    /// A register nobody closed is closed this long after the session ends.
+    pub auto_close_hours: i64,
+    /// Participants may check in with the code from this long before the start.
+    pub checkin_opens_minutes: i64,
+    /// Wrong check-in codes allowed per booking in 15 minutes (four times that per address).
+    pub checkin_attempts: u32,
+    /// Joins without an account allowed per address and hour.
+    pub guest_joins_per_hour: u32,
+    /// Housekeeping (expiry, releases, automatic closing) runs this often.
+    pub sweep_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -296,6 +296,12 @@ async fn seed_activities(state: &AppState, how_many: usize) -> anyhow::Result<us
                 rrule: format!("FREQ=WEEKLY;BYDAY={}", t.byday),
                 exdates: vec![],
                 capacity: t.capacity,
+                // Ginnastica dolce keeps two seats for people linkers refer.
+                reserved_seats: if t.interest == "gentle-exercise" {
+                    2
+                } else {
+                    0
+                },
                 cost_kind: t.cost.0.to_string(),
                 cost_cents: t.cost.1,
                 cost_help: t.cost.0 != "free",
@@ -330,6 +336,7 @@ async fn seed_activities(state: &AppState, how_many: usize) -> anyhow::Result<us
             let fields = crate::services::activities::fields(state, &input);
             let (org, owner) = orgs[n % orgs.len()];
             let horizon = state.settings.city.horizon_days;
+            let release = state.settings.participation.reserved_release_hours;
             let ids = input.interests.clone();
             state
                 .db
@@ -344,7 +351,7 @@ async fn seed_activities(state: &AppState, how_many: usize) -> anyhow::Result<us
                     crate::db::activities::set_activity_interests(conn, id, &ids)?;
                     let a = crate::db::activities::find_activity(conn, id)?
                         .ok_or(AppError::NotFound)?;
-                    crate::services::activities::materialize(conn, &a, horizon)?;
+                    crate::services::activities::materialize(conn, &a, horizon, release)?;
                     Ok(())
                 })
                 .await

@@ -127,6 +127,7 @@ impl Application {
         };
         crate::jobs::spawn_housekeeping(state.clone());
         crate::jobs::spawn_horizon(state.clone());
+        crate::services::participation::spawn_sweeper(state.clone());
         let data = web::Data::new(state.clone());
         let server = HttpServer::new(move || {
             App::new()

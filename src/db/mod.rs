@@ -6,6 +6,7 @@ pub mod activities;
 pub mod audit;
 pub mod ids;
 pub mod orgs;
+pub mod participation;
 pub mod residents;
 pub mod schema;
 

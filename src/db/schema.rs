@@ -57,6 +57,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    activity_seat_holds (activity_id) {
+        activity_id -> Int8,
+        reserved_seats -> Int4,
+    }
+}
+
+diesel::table! {
     activity_sessions (id) {
         id -> Int8,
         activity_id -> Int8,
@@ -94,6 +101,42 @@ diesel::table! {
         subject_id -> Nullable<Int8>,
         detail -> Text,
         at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bookings (id) {
+        id -> Int8,
+        session_id -> Int8,
+        participant_key -> Text,
+        resident_id -> Nullable<Int8>,
+        user_id -> Nullable<Int8>,
+        guest_name -> Text,
+        guest_email -> Text,
+        guest_phone -> Text,
+        seats -> Int4,
+        companion -> Text,
+        referral_id -> Nullable<Int8>,
+        status -> Text,
+        position -> Int8,
+        channel -> Text,
+        booked_by -> Nullable<Int8>,
+        share_contact -> Bool,
+        share_needs -> Bool,
+        manage_token_hash -> Text,
+        created_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        promoted_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        cancelled_by -> Text,
+        attendance -> Text,
+        attendance_method -> Text,
+        attendance_by -> Nullable<Int8>,
+        attendance_at -> Nullable<Timestamp>,
+        self_report -> Text,
+        felt_welcome -> Nullable<Bool>,
+        would_return -> Nullable<Bool>,
+        self_report_at -> Nullable<Timestamp>,
     }
 }
 
@@ -217,6 +260,39 @@ diesel::table! {
 }
 
 diesel::table! {
+    referral_events (id) {
+        id -> Int8,
+        referral_id -> Int8,
+        status -> Text,
+        by_user -> Nullable<Int8>,
+        channel -> Text,
+        note -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    referrals (id) {
+        id -> Int8,
+        resident_id -> Int8,
+        activity_id -> Int8,
+        session_id -> Nullable<Int8>,
+        linker_user_id -> Int8,
+        note -> Text,
+        goes_along -> Bool,
+        status -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        answered_at -> Nullable<Timestamp>,
+        answered_by -> Nullable<Int8>,
+        answer_channel -> Text,
+        answer_reason -> Text,
+        booking_id -> Nullable<Int8>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     resident_interests (resident_id, interest_id) {
         resident_id -> Int8,
         interest_id -> Int8,
@@ -263,6 +339,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    session_seats (session_id) {
+        session_id -> Int8,
+        capacity -> Nullable<Int4>,
+        reserved -> Int4,
+        reserve_until -> Nullable<Timestamp>,
+        taken -> Int4,
+        referred_taken -> Int4,
+        waiting -> Int4,
+        seq -> Int8,
+        last_ok -> Bool,
+        checkin_code -> Text,
+        register_closed_at -> Nullable<Timestamp>,
+        register_closed_by -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> Int8,
         token_hash -> Text,
@@ -305,8 +398,12 @@ diesel::joinable!(activities -> organizations (organization_id));
 diesel::joinable!(activities -> users (created_by));
 diesel::joinable!(activity_interests -> activities (activity_id));
 diesel::joinable!(activity_interests -> interests (interest_id));
+diesel::joinable!(activity_seat_holds -> activities (activity_id));
 diesel::joinable!(activity_sessions -> activities (activity_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
+diesel::joinable!(bookings -> activity_sessions (session_id));
+diesel::joinable!(bookings -> referrals (referral_id));
+diesel::joinable!(bookings -> residents (resident_id));
 diesel::joinable!(break_glass -> residents (resident_id));
 diesel::joinable!(break_glass -> users (admin_user_id));
 diesel::joinable!(consents -> residents (resident_id));
@@ -317,9 +414,16 @@ diesel::joinable!(organization_members -> organizations (organization_id));
 diesel::joinable!(organization_members -> users (user_id));
 diesel::joinable!(questionnaire_responses -> residents (resident_id));
 diesel::joinable!(questionnaire_responses -> users (recorded_by));
+diesel::joinable!(referral_events -> referrals (referral_id));
+diesel::joinable!(referral_events -> users (by_user));
+diesel::joinable!(referrals -> activities (activity_id));
+diesel::joinable!(referrals -> activity_sessions (session_id));
+diesel::joinable!(referrals -> residents (resident_id));
 diesel::joinable!(resident_interests -> interests (interest_id));
 diesel::joinable!(resident_interests -> residents (resident_id));
 diesel::joinable!(resident_linkers -> residents (resident_id));
+diesel::joinable!(session_seats -> activity_sessions (session_id));
+diesel::joinable!(session_seats -> users (register_closed_by));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(suggestion_dismissals -> activities (activity_id));
 diesel::joinable!(suggestion_dismissals -> residents (resident_id));
@@ -329,9 +433,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     accreditation_decisions,
     activities,
     activity_interests,
+    activity_seat_holds,
     activity_sessions,
     areas,
     audit_log,
+    bookings,
     break_glass,
     consents,
     email_tokens,
@@ -341,9 +447,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     organization_members,
     organizations,
     questionnaire_responses,
+    referral_events,
+    referrals,
     resident_interests,
     resident_linkers,
     residents,
+    session_seats,
     sessions,
     suggestion_dismissals,
     users,

@@ -78,6 +78,10 @@ pub struct ActivityDraft {
     /// Seats; none for unlimited.
     #[serde(default)]
     pub capacity: Option<i64>,
+    /// Of the seats, how many are held for residents referred by linkers (released to
+    /// everyone a configured time before each session). Needs a capacity.
+    #[serde(default)]
+    pub reserved_seats: i64,
     /// free | amount | pay_what_you_can
     #[serde(default = "default_cost")]
     pub cost_kind: String,
@@ -128,6 +132,7 @@ pub struct ActivityInput {
     pub longitude: f64,
     pub schedule: Schedule,
     pub capacity: Option<i32>,
+    pub reserved_seats: i32,
     pub cost_kind: String,
     pub cost_cents: i32,
     pub cost_help: bool,
@@ -226,6 +231,14 @@ impl ActivityDraft {
                 None
             }
         };
+        let reserved_seats = match (self.reserved_seats, capacity) {
+            (0, _) => 0,
+            (r, Some(c)) if r > 0 && r <= c as i64 => r as i32,
+            _ => {
+                err("reserved_seats", "err-reserved-seats");
+                0
+            }
+        };
         let cost_kind = self.cost_kind.trim().to_string();
         let mut cost_cents = 0;
         if !COST_KINDS.contains(&cost_kind.as_str()) {
@@ -300,6 +313,7 @@ impl ActivityDraft {
                 longitude: self.longitude,
                 schedule,
                 capacity,
+                reserved_seats,
                 cost_kind,
                 cost_cents,
                 cost_help: self.cost_help,

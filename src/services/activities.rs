@@ -251,12 +251,19 @@ pub fn schedule_of(a: &Activity) -> Result<Schedule, AppError> {
     })
 }
 
-/// Materializes the sessions of an activity from now to the horizon (inside a transaction).
+/// Sessions whose waitlist moved, with the promoted bookings (to publish after the commit).
+pub type Promotions = Vec<(i64, Vec<i64>)>;
+
+/// Materializes the sessions of an activity from now to the horizon (inside a transaction),
+/// and gives each future session seat counters that follow the activity's capacity and held
+/// seats (a raised capacity promotes from the waitlist at once).
+/// Returns (inserted, updated, deleted, promotions).
 pub fn materialize(
     conn: &mut AnyConnection,
     a: &Activity,
     horizon_days: i64,
-) -> Result<(usize, usize, usize), AppError> {
+    release_hours: i64,
+) -> Result<(usize, usize, usize, Promotions), AppError> {
     let schedule = schedule_of(a)?;
     let now = Utc::now();
     let slots = schedule
@@ -270,13 +277,16 @@ pub fn materialize(
             ends_at: s.ends_at.naive_utc(),
         })
         .collect();
-    Ok(adb::sync_sessions(
+    let (ins, upd, del) = adb::sync_sessions(conn, a, &wanted, now.naive_utc(), db::now())?;
+    let reserved = crate::db::participation::reserved_seats(conn, a.id)?;
+    let promoted = crate::services::participation::follow_activity(
         conn,
-        a,
-        &wanted,
-        now.naive_utc(),
-        db::now(),
-    )?)
+        a.id,
+        a.capacity,
+        reserved,
+        release_hours,
+    )?;
+    Ok((ins, upd, del, promoted))
 }
 
 /// Creates an activity (a draft, or published at once) under an organization.
@@ -291,6 +301,7 @@ pub async fn create(
         .check(&state.settings.city.timezone)
         .map_err(AppError::Validation)?;
     let horizon = state.settings.city.horizon_days;
+    let release = state.settings.participation.reserved_release_hours;
     let f = fields(state, &input);
     let user_c = user.clone();
     let id = state
@@ -301,8 +312,9 @@ pub async fn create(
             let status = if publish { "published" } else { "draft" };
             let id = adb::insert_activity(conn, org.0, user_c.id().0, status, &f)?;
             adb::set_activity_interests(conn, id, &input.interests)?;
+            crate::db::participation::set_reserved_seats(conn, id, input.reserved_seats)?;
             let a = adb::find_activity(conn, id)?.ok_or(AppError::NotFound)?;
-            materialize(conn, &a, horizon)?;
+            materialize(conn, &a, horizon, release)?;
             audit::record(
                 conn,
                 Some(user_c.id()),
@@ -340,7 +352,8 @@ pub async fn update(
     let horizon = state.settings.city.horizon_days;
     let f = fields(state, &input);
     let user_c = user.clone();
-    state
+    let release = state.settings.participation.reserved_release_hours;
+    let promoted = state
         .db
         .tx(move |conn| {
             let a = editable(conn, &user_c, id)?;
@@ -350,8 +363,9 @@ pub async fn update(
             check_interests(conn, &input.interests)?;
             adb::update_activity(conn, id, &f)?;
             adb::set_activity_interests(conn, id, &input.interests)?;
+            crate::db::participation::set_reserved_seats(conn, id, input.reserved_seats)?;
             let a = adb::find_activity(conn, id)?.ok_or(AppError::NotFound)?;
-            materialize(conn, &a, horizon)?;
+            let (_, _, _, promoted) = materialize(conn, &a, horizon, release)?;
             adb::touch_future_sessions(conn, id, db::now(), db::now())?;
             audit::record(
                 conn,
@@ -361,9 +375,10 @@ pub async fn update(
                 Some(id),
                 "",
             )?;
-            Ok(())
+            Ok(promoted)
         })
         .await?;
+    crate::services::participation::publish_promotions(state, promoted).await;
     changed(state, id).await
 }
 
@@ -555,6 +570,7 @@ async fn changed(state: &AppState, activity_id: i64) -> Result<(), AppError> {
 /// work is idempotent).
 pub async fn extend_horizon(state: &AppState) -> Result<usize, AppError> {
     let horizon = state.settings.city.horizon_days;
+    let release = state.settings.participation.reserved_release_hours;
     let ids: Vec<i64> = state
         .db
         .run(|conn| {
@@ -576,7 +592,7 @@ pub async fn extend_horizon(state: &AppState) -> Result<usize, AppError> {
                 let Some(a) = adb::find_activity(conn, id)? else {
                     return Ok(0);
                 };
-                Ok(materialize(conn, &a, horizon)?.0)
+                Ok(materialize(conn, &a, horizon, release)?.0)
             })
             .await?;
     }

@@ -5,4 +5,5 @@ pub mod activities;
 pub mod audit;
 pub mod discovery;
 pub mod organizations;
+pub mod participation;
 pub mod residents;

@@ -88,7 +88,14 @@ pub fn spawn_cache_follower(state: AppState) {
     tokio::spawn(async move {
         loop {
             match rx.recv().await {
-                Ok(Event::ResidentChanged { resident_id }) => state.residents.evict(resident_id),
+                Ok(Event::ResidentChanged { resident_id })
+                | Ok(Event::BookingChanged {
+                    resident_id: Some(resident_id),
+                    ..
+                })
+                | Ok(Event::ReferralChanged { resident_id, .. }) => {
+                    state.residents.evict(resident_id)
+                }
                 Ok(Event::LinkerStatusChanged { user_id, .. }) => {
                     state.residents.evict_linker(user_id)
                 }

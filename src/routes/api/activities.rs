@@ -61,6 +61,8 @@ pub struct ActivityView {
     pub rrule: String,
     pub exdates: Vec<String>,
     pub capacity: Option<i32>,
+    /// Seats held for residents referred by linkers (released before each session).
+    pub reserved_seats: i32,
     pub cost_kind: String,
     pub cost_cents: i32,
     pub cost_help: bool,
@@ -172,6 +174,7 @@ pub fn activity_view(
     org: String,
     interests: Vec<i64>,
     sessions: &[SessionRow],
+    reserved_seats: i32,
 ) -> ActivityView {
     let area = |kind: &str, code: &Option<String>| {
         code.as_ref().map(|c| AreaRef {
@@ -213,6 +216,7 @@ pub fn activity_view(
         duration_minutes: a.duration_minutes,
         rrule: a.rrule,
         capacity: a.capacity,
+        reserved_seats,
         cost_kind: a.cost_kind,
         cost_cents: a.cost_cents,
         cost_help: a.cost_help,
@@ -232,7 +236,7 @@ pub async fn load_visible(
 ) -> Result<ActivityView, AppError> {
     let viewer_id = viewer.map(|v| v.id());
     let admin = viewer.is_some_and(|v| v.user.is_admin);
-    let (a, org, interests, sessions) = state
+    let (a, org, interests, sessions, reserved) = state
         .db
         .run(move |conn| {
             let a = adb::find_activity(conn, id)?
@@ -254,10 +258,11 @@ pub async fn load_visible(
                 .map(|(_, i)| i)
                 .collect();
             let sessions = adb::sessions_of(conn, id, crate::db::now())?;
-            Ok((a, org.name, interests, sessions))
+            let reserved = crate::db::participation::reserved_seats(conn, id)?;
+            Ok((a, org.name, interests, sessions, reserved))
         })
         .await?;
-    Ok(activity_view(state, a, org, interests, &sessions))
+    Ok(activity_view(state, a, org, interests, &sessions, reserved))
 }
 
 /// Publishes an activity (or saves a draft) for an accredited organization the user belongs to.

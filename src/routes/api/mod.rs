@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod me;
 pub mod organizations;
+pub mod participation;
 pub mod residents;
 
 use actix_web::{web, HttpResponse};
@@ -58,6 +59,12 @@ pub struct ErrorDetail {
         residents::dismiss_suggestion, residents::send_session, residents::create_own,
         residents::get_own, residents::request_contact, residents::break_glass,
         residents::list_audit, residents::loneliness_statistics,
+        participation::join_session, participation::get_seats, participation::get_booking,
+        participation::cancel_booking, participation::view_by_link, participation::confirm_by_link,
+        participation::cancel_by_link, participation::check_in, participation::report,
+        participation::my_bookings, participation::resident_bookings, participation::get_register,
+        participation::mark_attendance, participation::close_register,
+        participation::create_referral, participation::list_referrals, participation::answer_referral,
     ),
     components(schemas(ErrorBody, ErrorDetail, Message)),
     tags(
@@ -67,6 +74,7 @@ pub struct ErrorDetail {
         (name = "admin", description = "Accreditation, account suspension, taxonomy (admins)"),
         (name = "activities", description = "Publishing activities and editing sessions"),
         (name = "residents", description = "Residents' files (with consent), questionnaires and explained suggestions"),
+        (name = "participation", description = "Joining sessions, the waitlist, referrals, the register and check-in"),
         (name = "discovery", description = "Finding sessions near you; interests and areas (no account needed)"),
     )
 )]
@@ -84,5 +92,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(organizations::configure)
         .configure(admin::configure)
         .configure(activities::configure)
-        .configure(residents::configure);
+        .configure(residents::configure)
+        .configure(participation::configure);
 }

@@ -1694,6 +1694,8 @@ struct ActivityFormValues {
     #[serde(default)]
     capacity: String,
     #[serde(default)]
+    reserved_seats: String,
+    #[serde(default)]
     cost_kind: String,
     #[serde(default)]
     cost_amount: String,
@@ -1773,6 +1775,10 @@ fn to_draft(f: &ActivityFormValues) -> ActivityDraft {
             "" => None,
             t => Some(t.parse().unwrap_or(0)),
         },
+        reserved_seats: match f.reserved_seats.trim() {
+            "" => 0,
+            t => t.parse().unwrap_or(-1),
+        },
         cost_cents: if cost_kind == "amount" {
             parse_euro(&f.cost_amount).unwrap_or(-1)
         } else {
@@ -1833,6 +1839,11 @@ fn values_of(lang: Lang, a: &ActivityView) -> ActivityFormValues {
         rrule,
         exdates,
         capacity: a.capacity.map(|c| c.to_string()).unwrap_or_default(),
+        reserved_seats: if a.reserved_seats > 0 {
+            a.reserved_seats.to_string()
+        } else {
+            String::new()
+        },
         cost_kind: a.cost_kind.clone(),
         cost_amount: if a.cost_kind == "amount" {
             euro_plain(lang, a.cost_cents)

@@ -1,0 +1,1560 @@
+//! Taking part: joining (signed in, as a guest, or booked by a linker), companion seats, the
+//! waitlist and its promotions, seats held for referred residents, cancelling (also with the
+//! link from a mail), referrals, the organizer's register, check-in codes, and what
+//! participants say afterwards.
+//!
+//! Every seat change happens inside one write transaction whose first write is the guarded
+//! update of the session's seat row (see `db::participation::take_seat`); promotions run in
+//! the same transaction as the change that freed the seat. Each change goes on the bus as a
+//! `BookingChanged` event (live seat counts, notifications, caches on every instance).
+
+use crate::auth::ratelimit::Limit;
+use crate::auth::tokens::{hash_token, looks_like_token, new_token};
+use crate::auth::CurrentUser;
+use crate::bus::Event;
+use crate::db::participation::{self as pdb, Booking, NewBooking, NewReferral, Referral};
+use crate::db::schema::{activities, activity_sessions, organizations};
+use crate::db::{self, audit, AnyConnection, ResidentId};
+use crate::domain::participation::{
+    self as rules, answer_channel, Attendance, Companion, Contact, Guest, ReferralStatus,
+};
+use crate::domain::residents::Purpose;
+use crate::error::{AppError, FieldErrors};
+use crate::i18n::Lang;
+use crate::services::residents::{self as residents, Need, Why};
+use crate::state::AppState;
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+
+/// Who a booking is for.
+#[derive(Debug, Clone)]
+pub enum Joiner {
+    /// A signed-in person for themself (their resident file if they have one).
+    Me(CurrentUser),
+    /// A linker (or the resident themself) for a resident file.
+    Resident(CurrentUser, ResidentId),
+    /// Someone without an account.
+    Guest(Guest),
+}
+
+/// What comes with a join.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JoinOptions {
+    pub companion: Companion,
+    /// The organizer may see how to reach them.
+    pub share_contact: bool,
+    /// The organizer may see the accessibility needs in their file.
+    pub share_needs: bool,
+}
+
+/// A booking as its holder sees it.
+#[derive(Debug, Clone)]
+pub struct BookingState {
+    pub booking: Booking,
+    /// On the waitlist: 1 = next in line.
+    pub place_in_line: Option<i64>,
+    /// Whether this request created it (false: it already existed).
+    pub created: bool,
+    /// The link token, only when this request created the booking.
+    pub manage_token: Option<String>,
+}
+
+/// A session's public counters.
+#[derive(Debug, Clone, Copy, serde::Serialize, utoipa::ToSchema)]
+pub struct SeatCount {
+    pub session_id: i64,
+    /// `null`: no limit.
+    pub capacity: Option<i32>,
+    /// Seats anyone could still book now (`null`: no limit).
+    pub seats_left: Option<i32>,
+    pub confirmed: i32,
+    pub waiting: i32,
+    /// Seats still held for people referred by linkers.
+    pub held_for_referrals: i32,
+}
+
+fn seat_count(row: &pdb::SeatsRow, now: NaiveDateTime) -> SeatCount {
+    let s = row.seats();
+    SeatCount {
+        session_id: row.session_id,
+        capacity: s.capacity,
+        seats_left: s.left(now),
+        confirmed: s.taken,
+        waiting: s.waiting,
+        held_for_referrals: s.held(now),
+    }
+}
+
+/// The public counters of a session.
+pub async fn seats(state: &AppState, session_id: i64) -> Result<SeatCount, AppError> {
+    let now = db::now();
+    state
+        .db
+        .run(move |conn| {
+            let row = pdb::find_seats(conn, session_id)?.ok_or(AppError::NotFound)?;
+            Ok(seat_count(&row, now))
+        })
+        .await
+}
+
+/// The public counters of many sessions (missing ones are left out).
+pub async fn seats_many(state: &AppState, ids: Vec<i64>) -> Result<Vec<SeatCount>, AppError> {
+    let now = db::now();
+    state
+        .db
+        .run(move |conn| {
+            Ok(pdb::seats_of(conn, &ids)?
+                .iter()
+                .map(|r| seat_count(r, now))
+                .collect())
+        })
+        .await
+}
+
+/// What a join needs to know about the session.
+struct Bookable {
+    activity_id: i64,
+    starts_at: NaiveDateTime,
+}
+
+/// Whether a session can be joined now: it exists, is scheduled, has not started, and its
+/// activity is published by an accredited organization. One query.
+fn bookable(
+    conn: &mut AnyConnection,
+    session_id: i64,
+    now: NaiveDateTime,
+) -> Result<Bookable, AppError> {
+    type Row = (
+        i64,
+        String,
+        Option<NaiveDateTime>,
+        NaiveDateTime,
+        String,
+        Option<NaiveDateTime>,
+        String,
+    );
+    let row: Option<Row> = activity_sessions::table
+        .inner_join(activities::table.inner_join(organizations::table))
+        .filter(activity_sessions::id.eq(session_id))
+        .select((
+            activities::id,
+            activity_sessions::status,
+            activity_sessions::deleted_at,
+            activity_sessions::starts_at,
+            activities::status,
+            activities::deleted_at,
+            organizations::status,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((activity_id, s_status, s_deleted, starts_at, a_status, a_deleted, o_status)) = row
+    else {
+        return Err(AppError::NotFound);
+    };
+    if s_deleted.is_some() || a_deleted.is_some() {
+        return Err(AppError::NotFound);
+    }
+    if a_status == "draft" {
+        return Err(AppError::NotFound);
+    }
+    if o_status != crate::domain::organizations::Status::Accredited.as_str() {
+        return Err(AppError::Conflict("err-join-org-suspended"));
+    }
+    if s_status == "cancelled" || a_status == "cancelled" {
+        return Err(AppError::Conflict("err-join-session-cancelled"));
+    }
+    if a_status != "published" {
+        return Err(AppError::Conflict("err-join-activity-paused"));
+    }
+    if starts_at <= now {
+        return Err(AppError::Conflict("err-join-session-past"));
+    }
+    Ok(Bookable {
+        activity_id,
+        starts_at,
+    })
+}
+
+/// Marker for "this person already has a live booking here" (rolls the transaction back).
+const ALREADY: &str = "err-join-already";
+
+/// Takes a seat or a place in line and writes the booking, inside the caller's transaction.
+/// On a duplicate the transaction must be rolled back: returns `Conflict(ALREADY)`.
+fn seat_and_insert(
+    conn: &mut AnyConnection,
+    mut b: NewBooking,
+    referred: bool,
+    now: NaiveDateTime,
+) -> Result<(i64, bool, Vec<i64>), AppError> {
+    let outcome = match pdb::take_seat(conn, b.session_id, b.seats, referred, now)? {
+        Some(o) => o,
+        None => return Err(AppError::NotFound),
+    };
+    b.status = if outcome.last_ok {
+        "confirmed".into()
+    } else {
+        "waitlisted".into()
+    };
+    b.position = outcome.seq;
+    b.confirmed_at = outcome.last_ok.then_some(now);
+    let id = match pdb::insert_booking(conn, &b) {
+        Ok(id) => id,
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => return Err(AppError::Conflict(ALREADY)),
+        Err(e) => return Err(e.into()),
+    };
+    // Someone who waits while a seat is free (a party of two ahead could not use it):
+    // serve the line now.
+    let promoted = if !outcome.last_ok && outcome.capacity.is_none_or(|c| outcome.taken < c) {
+        promote_locked(conn, b.session_id, now)?
+    } else {
+        Vec::new()
+    };
+    Ok((id, outcome.last_ok, promoted))
+}
+
+/// Promotes from the waitlist as far as the free seats go (the seat row is locked here).
+/// Returns the promoted bookings.
+fn promote_locked(
+    conn: &mut AnyConnection,
+    session_id: i64,
+    now: NaiveDateTime,
+) -> Result<Vec<i64>, AppError> {
+    let Some(row) = pdb::lock_seats(conn, session_id)? else {
+        return Ok(Vec::new());
+    };
+    let mut seats = row.seats();
+    if seats.waiting == 0 {
+        return Ok(Vec::new());
+    }
+    let line = pdb::waitlist(conn, session_id)?;
+    let ids = rules::promotions(&mut seats, &line, now);
+    if !ids.is_empty() {
+        pdb::promote(conn, &ids, now)?;
+        pdb::save_counters(conn, session_id, &seats)?;
+    }
+    Ok(ids)
+}
+
+fn key_of_guest(g: &Guest) -> String {
+    let d = Sha256::digest(g.key_material().as_bytes());
+    format!("g:{}", hex::encode(&d[..16]))
+}
+
+/// Publishes what changed: the booking itself, then each promotion.
+async fn publish(state: &AppState, session_id: i64, changed: &[i64]) {
+    if changed.is_empty() {
+        return;
+    }
+    let ids = changed.to_vec();
+    let now = db::now();
+    let loaded = state
+        .db
+        .run(move |conn| {
+            let seats = pdb::find_seats(conn, session_id)?;
+            let mut rows = Vec::new();
+            for id in ids {
+                if let Some(b) = pdb::find_booking(conn, id)? {
+                    rows.push(b);
+                }
+            }
+            Ok((seats, rows))
+        })
+        .await;
+    let Ok((Some(seats), rows)) = loaded else {
+        return;
+    };
+    let count = seat_count(&seats, now);
+    for b in rows {
+        if let Some(r) = b.resident_id {
+            state.residents.evict(r);
+        }
+        state
+            .bus
+            .publish(Event::BookingChanged {
+                booking_id: b.id,
+                session_id,
+                resident_id: b.resident_id,
+                user_id: b.user_id,
+                status: b.status.clone(),
+                promoted: b.promoted_at.is_some() && b.status == "confirmed",
+                confirmed: count.confirmed,
+                waiting: count.waiting,
+                capacity: count.capacity,
+                seats_left: count.seats_left,
+            })
+            .await;
+    }
+}
+
+/// Publishes a join quickly from what the transaction already knows (the hot path: no
+/// extra reads), then any promotions.
+#[allow(clippy::too_many_arguments)]
+async fn publish_join(state: &AppState, b: &Booking, promoted: &[i64]) {
+    if let Some(r) = b.resident_id {
+        state.residents.evict(r);
+    }
+    publish(state, b.session_id, &[&[b.id], promoted].concat()).await;
+}
+
+/// Joins a session. Joining twice finds the first booking (200, not an error, not a second
+/// seat). A guest who gives an e-mail address gets a confirmation link and holds no seat
+/// until they confirm; a guest who gives a phone number is booked at once.
+pub async fn join(
+    state: &AppState,
+    session_id: i64,
+    joiner: Joiner,
+    opts: JoinOptions,
+    client_ip: &str,
+    lang: Lang,
+) -> Result<BookingState, AppError> {
+    let now = db::now();
+    // Who, under which key, and on whose behalf.
+    let (key, resident_id, user_id, booked_by, channel, guest) = match &joiner {
+        Joiner::Me(u) => match residents::own_id(state, u).await? {
+            Some(r) => (
+                format!("r:{}", r.0),
+                Some(r.0),
+                Some(u.id().0),
+                Some(u.id().0),
+                "self",
+                None,
+            ),
+            None => (
+                format!("u:{}", u.id().0),
+                None,
+                Some(u.id().0),
+                Some(u.id().0),
+                "self",
+                None,
+            ),
+        },
+        Joiner::Resident(u, r) => {
+            let (f, why) = residents::access(state, u, *r, Need::Write, "book a session").await?;
+            let own = why == Why::Own;
+            (
+                format!("r:{}", r.0),
+                Some(r.0),
+                if own {
+                    Some(u.id().0)
+                } else {
+                    f.resident.user_id
+                },
+                Some(u.id().0),
+                if own { "self" } else { "linker" },
+                None,
+            )
+        }
+        Joiner::Guest(g) => {
+            state
+                .limiter
+                .check(&[(
+                    Limit {
+                        name: "guest-join-ip",
+                        max: state.settings.participation.guest_joins_per_hour,
+                        window_secs: 3600,
+                    },
+                    client_ip,
+                )])
+                .await?;
+            (key_of_guest(g), None, None, None, "guest", Some(g.clone()))
+        }
+    };
+    if opts.companion == Companion::Linker && channel != "linker" {
+        return Err(AppError::field("companion", "err-companion-linker-only"));
+    }
+    let token = new_token();
+    let guest_name = match (&guest, &joiner) {
+        (Some(g), _) => g.name.clone(),
+        (None, Joiner::Me(u)) if resident_id.is_none() => u.user.display_name.clone(),
+        _ => String::new(),
+    };
+    let (guest_email, guest_phone, needs_confirmation) = match guest.as_ref().map(|g| &g.contact) {
+        Some(Contact::Email(e)) => (e.clone(), String::new(), true),
+        Some(Contact::Phone(p)) => (String::new(), p.clone(), false),
+        None => (String::new(), String::new(), false),
+    };
+    let new = NewBooking {
+        session_id,
+        participant_key: key.clone(),
+        resident_id,
+        user_id,
+        guest_name,
+        guest_email: guest_email.clone(),
+        guest_phone,
+        seats: opts.companion.seats(),
+        companion: opts.companion.as_str().into(),
+        referral_id: None,
+        status: "unconfirmed".into(),
+        position: 0,
+        channel: channel.into(),
+        booked_by,
+        // A guest gives their contact to the organizer by joining.
+        share_contact: opts.share_contact || guest.is_some(),
+        share_needs: opts.share_needs,
+        manage_token_hash: hash_token(&token),
+        created_at: now,
+        confirmed_at: None,
+    };
+    let result = state
+        .db
+        .run(move |conn| {
+            bookable(conn, session_id, now)?;
+            let r = db::transaction(conn, |conn| {
+                if needs_confirmation {
+                    match pdb::insert_booking(conn, &new) {
+                        Ok(id) => Ok((id, false, Vec::new())),
+                        Err(diesel::result::Error::DatabaseError(
+                            diesel::result::DatabaseErrorKind::UniqueViolation,
+                            _,
+                        )) => Err(AppError::Conflict(ALREADY)),
+                        Err(e) => Err(e.into()),
+                    }
+                } else {
+                    seat_and_insert(conn, new, false, now)
+                }
+            });
+            match r {
+                Ok((id, _, promoted)) => {
+                    let b = pdb::find_booking(conn, id)?.ok_or(AppError::NotFound)?;
+                    Ok((b, true, promoted))
+                }
+                Err(AppError::Conflict(ALREADY)) => {
+                    let b = pdb::find_live(conn, session_id, &key)?
+                        .ok_or(AppError::Conflict("err-conflict"))?;
+                    Ok((b, false, Vec::new()))
+                }
+                Err(e) => Err(e),
+            }
+        })
+        .await?;
+    let (booking, created, promoted) = result;
+    if created {
+        if booking.status != "unconfirmed" {
+            publish_join(state, &booking, &promoted).await;
+        }
+        if needs_confirmation {
+            mail_confirmation(state, &booking, &guest_email, &token, lang).await;
+        }
+    }
+    let place_in_line = place_of(state, &booking).await?;
+    Ok(BookingState {
+        manage_token: created.then_some(token),
+        booking,
+        place_in_line,
+        created,
+    })
+}
+
+async fn place_of(state: &AppState, b: &Booking) -> Result<Option<i64>, AppError> {
+    if b.status != "waitlisted" {
+        return Ok(None);
+    }
+    let b = b.clone();
+    state
+        .db
+        .run(move |conn| Ok(Some(pdb::place_in_line(conn, &b)?)))
+        .await
+}
+
+async fn session_words(state: &AppState, session_id: i64, lang: Lang) -> (String, String) {
+    let tz: chrono_tz::Tz = state
+        .settings
+        .city
+        .timezone
+        .parse()
+        .unwrap_or(chrono_tz::Europe::Rome);
+    let found = state.index.snapshot().ok().and_then(|snap| {
+        snap.find_session(session_id).map(|(a, s)| {
+            let when = chrono::DateTime::from_timestamp(s.starts_at, 0)
+                .map(|t| t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string())
+                .unwrap_or_default();
+            (a.title.to_string(), when)
+        })
+    });
+    found.unwrap_or_else(|| (lang.t("join-mail-a-session"), String::new()))
+}
+
+async fn mail_confirmation(state: &AppState, b: &Booking, to: &str, token: &str, lang: Lang) {
+    let (title, when) = session_words(state, b.session_id, lang).await;
+    state.mailer.send_later(
+        to.to_string(),
+        lang.ta("join-mail-confirm-subject", &[("title", title.clone())]),
+        lang.ta(
+            "join-mail-confirm-body",
+            &[
+                ("name", b.guest_name.clone()),
+                ("title", title),
+                ("when", when),
+                ("link", state.link(&format!("/bookings/manage?t={token}"))),
+            ],
+        ),
+    );
+}
+
+/// A booking opened with the token from its link (no sign-in).
+pub async fn by_token(state: &AppState, token: &str) -> Result<BookingState, AppError> {
+    if !looks_like_token(token) {
+        return Err(AppError::BadRequest("err-booking-link-invalid"));
+    }
+    let hash = hash_token(token);
+    let b = state
+        .db
+        .run(move |conn| Ok(pdb::find_by_token(conn, &hash)?))
+        .await?
+        .ok_or(AppError::BadRequest("err-booking-link-invalid"))?;
+    let place_in_line = place_of(state, &b).await?;
+    Ok(BookingState {
+        booking: b,
+        place_in_line,
+        created: false,
+        manage_token: None,
+    })
+}
+
+/// A guest confirms their e-mail: the booking takes a seat or a place in line now.
+pub async fn confirm_by_token(state: &AppState, token: &str) -> Result<BookingState, AppError> {
+    let current = by_token(state, token).await?.booking;
+    if current.status != "unconfirmed" {
+        // Already confirmed (a second click): nothing changes.
+        return by_token(state, token).await;
+    }
+    let now = db::now();
+    let id = current.id;
+    let session_id = current.session_id;
+    let (ok_or_wait, promoted) = state
+        .db
+        .run(move |conn| {
+            bookable(conn, session_id, now)?;
+            db::transaction(conn, |conn| {
+                let b = pdb::find_booking(conn, id)?.ok_or(AppError::NotFound)?;
+                if b.status != "unconfirmed" {
+                    return Ok((None, Vec::new()));
+                }
+                let out = pdb::take_seat(conn, session_id, b.seats, false, now)?
+                    .ok_or(AppError::NotFound)?;
+                let to = if out.last_ok {
+                    "confirmed"
+                } else {
+                    "waitlisted"
+                };
+                if pdb::set_status(conn, id, "unconfirmed", to, out.seq, now)? != 1 {
+                    return Err(AppError::Conflict("err-conflict"));
+                }
+                let promoted = if !out.last_ok && out.capacity.is_none_or(|c| out.taken < c) {
+                    promote_locked(conn, session_id, now)?
+                } else {
+                    Vec::new()
+                };
+                Ok((Some(to), promoted))
+            })
+        })
+        .await?;
+    if ok_or_wait.is_some() {
+        publish(state, session_id, &[&[id], promoted.as_slice()].concat()).await;
+    }
+    by_token(state, token).await
+}
+
+/// Cancels a booking and hands its seats to the waitlist, in one transaction.
+async fn cancel_booking(
+    state: &AppState,
+    booking: Booking,
+    by: &'static str,
+) -> Result<Booking, AppError> {
+    let now = db::now();
+    let id = booking.id;
+    let session_id = booking.session_id;
+    let promoted = state
+        .db
+        .tx(move |conn| {
+            let row = pdb::lock_seats(conn, session_id)?.ok_or(AppError::NotFound)?;
+            let b = pdb::find_booking(conn, id)?.ok_or(AppError::NotFound)?;
+            if !b.is_live() {
+                return Ok(None);
+            }
+            let starts_at: NaiveDateTime = activity_sessions::table
+                .find(session_id)
+                .select(activity_sessions::starts_at)
+                .first(conn)?;
+            if starts_at <= now {
+                return Err(AppError::Conflict("err-cancel-session-started"));
+            }
+            let mut seats = row.seats();
+            match b.status.as_str() {
+                "confirmed" => seats.release(b.seats, b.referred()),
+                "waitlisted" => seats.waiting = (seats.waiting - 1).max(0),
+                _ => {}
+            }
+            if pdb::cancel(conn, id, &b.status, by, now)? != 1 {
+                return Err(AppError::Conflict("err-conflict"));
+            }
+            let line = pdb::waitlist(conn, session_id)?;
+            let ids = rules::promotions(&mut seats, &line, now);
+            if !ids.is_empty() {
+                pdb::promote(conn, &ids, now)?;
+            }
+            pdb::save_counters(conn, session_id, &seats)?;
+            if let Some(r) = b.referral_id {
+                pdb::insert_event(conn, r, "cancelled", None, by, "", now)?;
+            }
+            Ok(Some(ids))
+        })
+        .await?;
+    if let Some(promoted) = promoted {
+        publish(state, session_id, &[&[id], promoted.as_slice()].concat()).await;
+    }
+    state
+        .db
+        .run(move |conn| pdb::find_booking(conn, id)?.ok_or(AppError::NotFound))
+        .await
+}
+
+/// Cancels with the link's token (no sign-in). A cancelled booking stays cancelled: a second
+/// click changes nothing.
+pub async fn cancel_by_token(state: &AppState, token: &str) -> Result<Booking, AppError> {
+    let b = by_token(state, token).await?.booking;
+    cancel_booking(state, b, "link").await
+}
+
+/// Whether `user` may manage a booking (cancel, check in, report): the person booked, the
+/// resident's own account, or one of the resident's linkers. 404 for anyone else (a booking's
+/// existence is not disclosed).
+async fn may_manage(state: &AppState, user: &CurrentUser, b: &Booking) -> Result<(), AppError> {
+    if b.user_id == Some(user.id().0) || b.booked_by == Some(user.id().0) && b.resident_id.is_none()
+    {
+        return Ok(());
+    }
+    if let Some(r) = b.resident_id {
+        if residents::access(state, user, ResidentId(r), Need::Write, "manage a booking")
+            .await
+            .is_ok()
+        {
+            return Ok(());
+        }
+    }
+    Err(AppError::NotFound)
+}
+
+/// A booking, for someone who may manage it.
+pub async fn get(state: &AppState, user: &CurrentUser, id: i64) -> Result<BookingState, AppError> {
+    let b = state
+        .db
+        .run(move |conn| Ok(pdb::find_booking(conn, id)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    may_manage(state, user, &b).await?;
+    let place_in_line = place_of(state, &b).await?;
+    Ok(BookingState {
+        booking: b,
+        place_in_line,
+        created: false,
+        manage_token: None,
+    })
+}
+
+/// Cancels a booking (its holder or the resident's linker).
+pub async fn cancel(state: &AppState, user: &CurrentUser, id: i64) -> Result<Booking, AppError> {
+    let b = get(state, user, id).await?.booking;
+    let by = if b.user_id == Some(user.id().0) {
+        "participant"
+    } else {
+        "linker"
+    };
+    cancel_booking(state, b, by).await
+}
+
+/// The bookings of the signed-in person (their own account and their resident file).
+pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<Vec<BookingState>, AppError> {
+    let me = user.id().0;
+    let own = residents::own_id(state, user).await?;
+    let rows = state
+        .db
+        .run(move |conn| {
+            let mut rows = pdb::bookings_of_user(conn, me)?;
+            if let Some(r) = own {
+                for b in pdb::bookings_of_resident(conn, r.0)? {
+                    if !rows.iter().any(|x| x.id == b.id) {
+                        rows.push(b);
+                    }
+                }
+            }
+            rows.sort_by_key(|b| std::cmp::Reverse(b.id));
+            let mut out = Vec::new();
+            for b in rows {
+                let place = if b.status == "waitlisted" {
+                    Some(pdb::place_in_line(conn, &b)?)
+                } else {
+                    None
+                };
+                out.push((b, place));
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(booking, place_in_line)| BookingState {
+            booking,
+            place_in_line,
+            created: false,
+            manage_token: None,
+        })
+        .collect())
+}
+
+/// A resident's bookings (the resident or their linkers; audited as a read of the file).
+pub async fn of_resident(
+    state: &AppState,
+    user: &CurrentUser,
+    id: ResidentId,
+) -> Result<Vec<BookingState>, AppError> {
+    residents::access(state, user, id, Need::Read, "bookings").await?;
+    let rows = state
+        .db
+        .run(move |conn| {
+            let mut out = Vec::new();
+            for b in pdb::bookings_of_resident(conn, id.0)? {
+                let place = if b.status == "waitlisted" {
+                    Some(pdb::place_in_line(conn, &b)?)
+                } else {
+                    None
+                };
+                out.push((b, place));
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(booking, place_in_line)| BookingState {
+            booking,
+            place_in_line,
+            created: false,
+            manage_token: None,
+        })
+        .collect())
+}
+
+/// The activity of a session, checked for the organizer (member of its organization, or
+/// admin).
+fn organizer_of(
+    conn: &mut AnyConnection,
+    user: &CurrentUser,
+    session_id: i64,
+) -> Result<
+    (
+        crate::db::activities::SessionRow,
+        crate::db::activities::Activity,
+    ),
+    AppError,
+> {
+    let s = crate::db::activities::find_session(conn, session_id)?
+        .filter(|s| s.deleted_at.is_none())
+        .ok_or(AppError::NotFound)?;
+    let a = crate::db::activities::find_activity(conn, s.activity_id)?
+        .filter(|a| a.deleted_at.is_none())
+        .ok_or(AppError::NotFound)?;
+    let member = crate::db::orgs::member_role(
+        conn,
+        crate::db::OrganizationId(a.organization_id),
+        user.id(),
+    )?
+    .is_some();
+    if !member && !user.user.is_admin {
+        return Err(AppError::Forbidden("err-register-organizers-only"));
+    }
+    Ok((s, a))
+}
+
+/// One line of the organizer's register: a pseudonym and only what the person agreed to
+/// share.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct RegisterLine {
+    pub booking_id: i64,
+    /// A display name (a pseudonym is fine) or a guest's first name.
+    pub name: String,
+    /// confirmed | waitlisted
+    pub status: String,
+    pub seats: i32,
+    /// "" | linker | volunteer
+    pub companion: String,
+    pub referred: bool,
+    /// Accessibility needs, only if the person agreed to share them.
+    pub needs: Vec<String>,
+    pub wheelchair: bool,
+    /// How to reach them, only if they agreed (guests gave it to join).
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// "" | attended | no_show
+    pub attendance: String,
+    /// "" | list | code | register_closed | automatic
+    pub attendance_method: String,
+    /// What the person said afterwards: "" | went | did_not_go
+    pub self_report: String,
+}
+
+/// The register of a session, as its organizer sees it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Register {
+    pub session_id: i64,
+    pub activity_id: i64,
+    pub title: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub seats: SeatCount,
+    /// The code participants type to check themselves in.
+    pub checkin_code: String,
+    pub register_closed: bool,
+    pub confirmed: Vec<RegisterLine>,
+    pub waitlist: Vec<RegisterLine>,
+}
+
+/// The organizer's list for a session (pseudonyms; contact and needs only where shared).
+/// Reading it is audit-logged. Creates the check-in code on first use.
+pub async fn register(
+    state: &AppState,
+    user: &CurrentUser,
+    session_id: i64,
+) -> Result<Register, AppError> {
+    let u = user.clone();
+    let now = db::now();
+    state
+        .db
+        .run(move |conn| {
+            let (s, a) = organizer_of(conn, &u, session_id)?;
+            let mut row = pdb::find_seats(conn, session_id)?.ok_or(AppError::NotFound)?;
+            if row.checkin_code.is_empty() {
+                let code = rules::new_checkin_code();
+                pdb::set_checkin_code(conn, session_id, &code)?;
+                row.checkin_code = code;
+            }
+            let people = pdb::participants(conn, session_id)?;
+            audit::record(
+                conn,
+                Some(u.id()),
+                "session.register.read",
+                "session",
+                Some(session_id),
+                &format!("{} people", people.len()),
+            )?;
+            let mut confirmed = Vec::new();
+            let mut waitlist = Vec::new();
+            for p in people {
+                let b = &p.booking;
+                let (phone, email) = if b.share_contact {
+                    let phone = if !b.guest_phone.is_empty() {
+                        b.guest_phone.clone()
+                    } else {
+                        p.resident_phone.clone()
+                    };
+                    let email = if !b.guest_email.is_empty() {
+                        b.guest_email.clone()
+                    } else {
+                        p.resident_email.clone()
+                    };
+                    (
+                        (!phone.is_empty()).then_some(phone),
+                        (!email.is_empty()).then_some(email),
+                    )
+                } else {
+                    (None, None)
+                };
+                let line = RegisterLine {
+                    booking_id: b.id,
+                    name: p
+                        .display_name
+                        .clone()
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or_else(|| b.guest_name.clone()),
+                    status: b.status.clone(),
+                    seats: b.seats,
+                    companion: b.companion.clone(),
+                    referred: b.referred(),
+                    needs: if b.share_needs {
+                        crate::domain::activities::split_tags(&p.resident_accessibility)
+                    } else {
+                        Vec::new()
+                    },
+                    wheelchair: b.share_needs && p.resident_wheelchair,
+                    phone,
+                    email,
+                    attendance: b.attendance.clone(),
+                    attendance_method: b.attendance_method.clone(),
+                    self_report: b.self_report.clone(),
+                };
+                if b.status == "confirmed" {
+                    confirmed.push(line);
+                } else {
+                    waitlist.push(line);
+                }
+            }
+            Ok(Register {
+                session_id,
+                activity_id: a.id,
+                title: a.title,
+                starts_at: s.starts_at,
+                ends_at: s.ends_at,
+                seats: seat_count(&row, now),
+                checkin_code: row.checkin_code,
+                register_closed: row.register_closed_at.is_some(),
+                confirmed,
+                waitlist,
+            })
+        })
+        .await
+}
+
+/// Moves a referral to attended / did_not_attend after the register changed.
+fn follow_referral(
+    conn: &mut AnyConnection,
+    b: &Booking,
+    attendance: Attendance,
+    by: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let Some(rid) = b.referral_id else {
+        return Ok(());
+    };
+    let Some(r) = pdb::find_referral(conn, rid)? else {
+        return Ok(());
+    };
+    let to = match attendance {
+        Attendance::Attended => ReferralStatus::Attended,
+        Attendance::NoShow => ReferralStatus::DidNotAttend,
+    };
+    let from = ReferralStatus::parse(&r.status);
+    if from.is_some_and(|f| f.can_become(to))
+        && pdb::set_referral_status(conn, rid, &r.status, to.as_str(), now)? == 1
+    {
+        pdb::insert_event(conn, rid, to.as_str(), by, "register", "", now)?;
+    }
+    Ok(())
+}
+
+/// The organizer marks one participant as present or absent (corrections allowed, also
+/// after the register is closed).
+pub async fn mark(
+    state: &AppState,
+    user: &CurrentUser,
+    session_id: i64,
+    booking_id: i64,
+    attendance: Attendance,
+) -> Result<(), AppError> {
+    let u = user.clone();
+    let now = db::now();
+    state
+        .db
+        .tx(move |conn| {
+            let (s, _) = organizer_of(conn, &u, session_id)?;
+            if now < s.starts_at - Duration::minutes(120) {
+                return Err(AppError::Conflict("err-register-too-early"));
+            }
+            let b = pdb::find_booking(conn, booking_id)?
+                .filter(|b| b.session_id == session_id)
+                .ok_or(AppError::NotFound)?;
+            if b.status != "confirmed" {
+                return Err(AppError::Conflict("err-register-not-confirmed"));
+            }
+            pdb::set_attendance(
+                conn,
+                booking_id,
+                attendance.as_str(),
+                "list",
+                Some(u.id().0),
+                now,
+            )?;
+            follow_referral(conn, &b, attendance, Some(u.id().0), now)?;
+            Ok(())
+        })
+        .await?;
+    state
+        .bus
+        .publish(Event::CheckedIn {
+            session_id,
+            booking_id,
+        })
+        .await;
+    Ok(())
+}
+
+/// Closes the register: everyone confirmed and not marked becomes a no-show. `by` is `None`
+/// for the automatic closing. Returns how many became no-shows.
+async fn close(
+    state: &AppState,
+    session_id: i64,
+    by: Option<i64>,
+    method: &'static str,
+) -> Result<usize, AppError> {
+    let now = db::now();
+    let resident_ids = state
+        .db
+        .tx(move |conn| {
+            if pdb::close_register(conn, session_id, by, now)? == 0 {
+                return Ok(Vec::new());
+            }
+            let ids = pdb::mark_no_shows(conn, session_id, method, by, now)?;
+            let mut residents = Vec::new();
+            for id in &ids {
+                if let Some(b) = pdb::find_booking(conn, *id)? {
+                    follow_referral(conn, &b, Attendance::NoShow, by, now)?;
+                    residents.extend(b.resident_id);
+                }
+            }
+            Ok(residents)
+        })
+        .await?;
+    for r in &resident_ids {
+        state.residents.evict(*r);
+    }
+    Ok(resident_ids.len())
+}
+
+/// The organizer closes the register (only once the session has started).
+pub async fn close_register(
+    state: &AppState,
+    user: &CurrentUser,
+    session_id: i64,
+) -> Result<usize, AppError> {
+    let u = user.clone();
+    let now = db::now();
+    state
+        .db
+        .run(move |conn| {
+            let (s, _) = organizer_of(conn, &u, session_id)?;
+            if s.starts_at > now {
+                return Err(AppError::Conflict("err-register-not-started"));
+            }
+            Ok(())
+        })
+        .await?;
+    close(state, session_id, Some(user.id().0), "register_closed").await
+}
+
+/// A participant checks in with the code shown at the venue. Wrong codes are rate-limited per
+/// booking and per address.
+pub async fn check_in(
+    state: &AppState,
+    booking: &Booking,
+    code: &str,
+    client_ip: &str,
+) -> Result<(), AppError> {
+    let p = &state.settings.participation;
+    let booking_key = format!("booking:{}", booking.id);
+    // Count the attempt before looking: a guesser learns nothing from timing either.
+    state
+        .limiter
+        .check(&[
+            (
+                Limit {
+                    name: "checkin-booking",
+                    max: p.checkin_attempts,
+                    window_secs: 900,
+                },
+                &booking_key,
+            ),
+            (
+                Limit {
+                    name: "checkin-ip",
+                    max: p.checkin_attempts * 4,
+                    window_secs: 900,
+                },
+                client_ip,
+            ),
+        ])
+        .await?;
+    if booking.status != "confirmed" {
+        return Err(AppError::Conflict("err-checkin-not-confirmed"));
+    }
+    let now = db::now();
+    let id = booking.id;
+    let session_id = booking.session_id;
+    let opens = p.checkin_opens_minutes;
+    let code = code.to_string();
+    let b2 = booking.clone();
+    state
+        .db
+        .tx(move |conn| {
+            let row = pdb::find_seats(conn, session_id)?.ok_or(AppError::NotFound)?;
+            let starts_at: NaiveDateTime = activity_sessions::table
+                .find(session_id)
+                .select(activity_sessions::starts_at)
+                .first(conn)?;
+            if !rules::checkin_open(starts_at, now, opens, row.register_closed_at.is_some()) {
+                return Err(AppError::Conflict("err-checkin-closed"));
+            }
+            if !rules::checkin_code_matches(&code, &row.checkin_code) {
+                return Err(AppError::field("code", "err-checkin-code-wrong"));
+            }
+            pdb::set_attendance(conn, id, "attended", "code", None, now)?;
+            follow_referral(conn, &b2, Attendance::Attended, None, now)?;
+            Ok(())
+        })
+        .await?;
+    state
+        .bus
+        .publish(Event::CheckedIn {
+            session_id,
+            booking_id: id,
+        })
+        .await;
+    Ok(())
+}
+
+/// What a participant says afterwards: "I went / I didn't", and one-tap "I felt welcome",
+/// "I'd go back". Kept next to the organizer's register, never overwriting it.
+pub async fn report(
+    state: &AppState,
+    booking: &Booking,
+    went: bool,
+    felt_welcome: Option<bool>,
+    would_return: Option<bool>,
+) -> Result<(), AppError> {
+    if !matches!(booking.status.as_str(), "confirmed") {
+        return Err(AppError::Conflict("err-report-not-confirmed"));
+    }
+    let now = db::now();
+    let id = booking.id;
+    let session_id = booking.session_id;
+    let (felt_welcome, would_return) = if went {
+        (felt_welcome, would_return)
+    } else {
+        (None, None)
+    };
+    state
+        .db
+        .tx(move |conn| {
+            let starts_at: NaiveDateTime = activity_sessions::table
+                .find(session_id)
+                .select(activity_sessions::starts_at)
+                .first(conn)?;
+            if starts_at > now {
+                return Err(AppError::Conflict("err-report-too-early"));
+            }
+            pdb::set_self_report(
+                conn,
+                id,
+                if went { "went" } else { "did_not_go" },
+                felt_welcome,
+                would_return,
+                now,
+            )?;
+            Ok(())
+        })
+        .await?;
+    if let Some(r) = booking.resident_id {
+        state.residents.evict(r);
+    }
+    Ok(())
+}
+
+/// A booking for someone who may manage it, for check-in and reports.
+pub async fn managed(state: &AppState, user: &CurrentUser, id: i64) -> Result<Booking, AppError> {
+    Ok(get(state, user, id).await?.booking)
+}
+
+/// A linker's referral of a resident to an activity or one of its sessions.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct ReferralInput {
+    pub activity_id: Option<i64>,
+    /// A specific session (else the resident picks one when accepting).
+    pub session_id: Option<i64>,
+    #[serde(default)]
+    pub note: String,
+    /// "I'll go along" (the linker takes a companion seat).
+    #[serde(default)]
+    pub goes_along: bool,
+}
+
+/// A linker refers one of their residents.
+pub async fn refer(
+    state: &AppState,
+    user: &CurrentUser,
+    id: ResidentId,
+    input: ReferralInput,
+) -> Result<Referral, AppError> {
+    let (_, why) = residents::access(state, user, id, Need::Write, "refer").await?;
+    if why != Why::Linker {
+        return Err(AppError::Forbidden("err-referral-linkers-only"));
+    }
+    let mut errors = FieldErrors::new();
+    let note = crate::domain::validation::optional_text(&input.note, 500)
+        .map_err(|m| errors.insert("note".into(), m.into()))
+        .unwrap_or_default();
+    if input.activity_id.is_none() && input.session_id.is_none() {
+        errors.insert("activity_id".into(), "err-referral-target-missing".into());
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let now = db::now();
+    let days = state.settings.participation.referral_expiry_days;
+    let me = user.id().0;
+    let referral = state
+        .db
+        .tx(move |conn| {
+            let (activity_id, expires_at) = match input.session_id {
+                Some(sid) => {
+                    let b = bookable(conn, sid, now).map_err(|e| match e {
+                        AppError::NotFound => AppError::field("session_id", "err-not-found"),
+                        e => e,
+                    })?;
+                    if input.activity_id.is_some_and(|a| a != b.activity_id) {
+                        return Err(AppError::field(
+                            "session_id",
+                            "err-referral-session-mismatch",
+                        ));
+                    }
+                    (b.activity_id, (now + Duration::days(days)).min(b.starts_at))
+                }
+                None => {
+                    let aid = input.activity_id.unwrap_or_default();
+                    let a = crate::db::activities::find_activity(conn, aid)?
+                        .filter(|a| a.deleted_at.is_none() && a.status == "published")
+                        .ok_or_else(|| AppError::field("activity_id", "err-not-found"))?;
+                    let o = crate::db::orgs::find_organization(
+                        conn,
+                        crate::db::OrganizationId(a.organization_id),
+                    )?
+                    .ok_or(AppError::NotFound)?;
+                    if o.status != crate::domain::organizations::Status::Accredited.as_str() {
+                        return Err(AppError::Conflict("err-join-org-suspended"));
+                    }
+                    (a.id, now + Duration::days(days))
+                }
+            };
+            let rid = pdb::insert_referral(
+                conn,
+                &NewReferral {
+                    resident_id: id.0,
+                    activity_id,
+                    session_id: input.session_id,
+                    linker_user_id: me,
+                    note,
+                    goes_along: input.goes_along,
+                    status: ReferralStatus::Proposed.as_str().into(),
+                    created_at: now,
+                    expires_at,
+                    updated_at: now,
+                },
+            )?;
+            audit::record(
+                conn,
+                Some(crate::db::UserId(me)),
+                "referral.create",
+                "resident",
+                Some(id.0),
+                &format!("referral {rid}"),
+            )?;
+            pdb::find_referral(conn, rid)?.ok_or(AppError::NotFound)
+        })
+        .await?;
+    publish_referral(state, &referral).await;
+    Ok(referral)
+}
+
+async fn publish_referral(state: &AppState, r: &Referral) {
+    state
+        .bus
+        .publish(Event::ReferralChanged {
+            referral_id: r.id,
+            resident_id: r.resident_id,
+            linker_user_id: r.linker_user_id,
+            status: r.status.clone(),
+        })
+        .await;
+}
+
+/// A referral with its history.
+#[derive(Debug, Clone)]
+pub struct ReferralFull {
+    pub referral: Referral,
+    pub events: Vec<pdb::ReferralEvent>,
+}
+
+/// A resident's referrals (the resident or their linkers).
+pub async fn referrals(
+    state: &AppState,
+    user: &CurrentUser,
+    id: ResidentId,
+) -> Result<Vec<ReferralFull>, AppError> {
+    residents::access(state, user, id, Need::Read, "referrals").await?;
+    let now = db::now();
+    state
+        .db
+        .run(move |conn| {
+            let mut out = Vec::new();
+            for mut r in pdb::referrals_of(conn, id.0)? {
+                // Past due but not yet swept: it is expired all the same.
+                if r.status == "proposed" && r.expires_at <= now {
+                    r.status = "expired".into();
+                }
+                let events = pdb::events_of(conn, r.id)?;
+                out.push(ReferralFull {
+                    referral: r,
+                    events,
+                });
+            }
+            Ok(out)
+        })
+        .await
+}
+
+/// An answer to a referral.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct AnswerInput {
+    pub accept: bool,
+    /// Which session, when the referral named only the activity.
+    pub session_id: Option<i64>,
+    #[serde(default)]
+    pub reason: String,
+    /// How the resident agreed, when a linker records it: phone | in_person | signed_paper.
+    /// The resident's own answer is "online".
+    #[serde(default)]
+    pub channel: String,
+    /// The organizer may see how to reach them.
+    #[serde(default)]
+    pub share_contact: bool,
+    /// The organizer may see their accessibility needs.
+    #[serde(default)]
+    pub share_needs: bool,
+}
+
+/// The resident (or a linker on their behalf) accepts or declines. Accepting books a seat or a
+/// place in line in the same transaction.
+pub async fn answer(
+    state: &AppState,
+    user: &CurrentUser,
+    referral_id: i64,
+    input: AnswerInput,
+) -> Result<(Referral, Option<BookingState>), AppError> {
+    let r = state
+        .db
+        .run(move |conn| Ok(pdb::find_referral(conn, referral_id)?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (f, why) = residents::access(
+        state,
+        user,
+        ResidentId(r.resident_id),
+        Need::Write,
+        "answer a referral",
+    )
+    .await?;
+    let channel = match why {
+        Why::Own => "online",
+        _ => answer_channel(&input.channel)
+            .filter(|c| *c != "online")
+            .ok_or_else(|| AppError::field("channel", "err-referral-channel"))?,
+    };
+    let reason = crate::domain::validation::optional_text(&input.reason, 500)
+        .map_err(|m| AppError::field("reason", m))?;
+    let now = db::now();
+    if r.status != "proposed" || r.expires_at <= now {
+        return Err(AppError::Conflict(
+            if r.expires_at <= now && r.status == "proposed" {
+                "err-referral-expired"
+            } else {
+                "err-referral-answered"
+            },
+        ));
+    }
+    let session_id = match (r.session_id, input.session_id) {
+        (Some(s), _) => Some(s),
+        (None, Some(s)) => Some(s),
+        (None, None) if input.accept => {
+            return Err(AppError::field("session_id", "err-referral-pick-session"))
+        }
+        _ => None,
+    };
+    let me = user.id().0;
+    let token = new_token();
+    let companion = if r.goes_along {
+        Companion::Linker
+    } else {
+        Companion::None
+    };
+    let share_contact = input.share_contact;
+    let share_needs = input.share_needs;
+    let resident_user = f.resident.user_id;
+    let (booking_id, promoted) = state
+        .db
+        .run(move |conn| {
+            if input.accept {
+                let sid = session_id.unwrap_or_default();
+                let b = bookable(conn, sid, now)?;
+                if b.activity_id != r.activity_id {
+                    return Err(AppError::field(
+                        "session_id",
+                        "err-referral-session-mismatch",
+                    ));
+                }
+            }
+            db::transaction(conn, |conn| {
+                let mut booking_id = None;
+                let mut promoted = Vec::new();
+                if let (true, Some(sid)) = (input.accept, session_id) {
+                    let key = format!("r:{}", r.resident_id);
+                    if let Some(existing) = pdb::find_live(conn, sid, &key)? {
+                        booking_id = Some(existing.id);
+                    } else {
+                        let (id, _, p) = seat_and_insert(
+                            conn,
+                            NewBooking {
+                                session_id: sid,
+                                participant_key: key,
+                                resident_id: Some(r.resident_id),
+                                user_id: resident_user,
+                                guest_name: String::new(),
+                                guest_email: String::new(),
+                                guest_phone: String::new(),
+                                seats: companion.seats(),
+                                companion: companion.as_str().into(),
+                                referral_id: Some(r.id),
+                                status: String::new(),
+                                position: 0,
+                                channel: "referral".into(),
+                                booked_by: Some(me),
+                                share_contact,
+                                share_needs,
+                                manage_token_hash: hash_token(&token),
+                                created_at: now,
+                                confirmed_at: None,
+                            },
+                            true,
+                            now,
+                        )?;
+                        booking_id = Some(id);
+                        promoted = p;
+                    }
+                }
+                let status = if input.accept { "accepted" } else { "declined" };
+                if pdb::answer_referral(conn, r.id, status, me, channel, &reason, booking_id, now)?
+                    != 1
+                {
+                    return Err(AppError::Conflict("err-referral-answered"));
+                }
+                pdb::insert_event(conn, r.id, status, Some(me), channel, &reason, now)?;
+                if let (Some(b), Some(sid)) =
+                    (booking_id, session_id.filter(|_| r.session_id.is_none()))
+                {
+                    let _ = (b, sid);
+                }
+                Ok((booking_id, promoted))
+            })
+        })
+        .await?;
+    let referral = state
+        .db
+        .run(move |conn| pdb::find_referral(conn, referral_id)?.ok_or(AppError::NotFound))
+        .await?;
+    publish_referral(state, &referral).await;
+    state.residents.evict(referral.resident_id);
+    let booking = match booking_id {
+        Some(id) => {
+            let b = state
+                .db
+                .run(move |conn| pdb::find_booking(conn, id)?.ok_or(AppError::NotFound))
+                .await?;
+            publish_join(state, &b, &promoted).await;
+            let place_in_line = place_of(state, &b).await?;
+            Some(BookingState {
+                booking: b,
+                place_in_line,
+                created: true,
+                manage_token: None,
+            })
+        }
+        None => None,
+    };
+    Ok((referral, booking))
+}
+
+/// Whether a resident consents to reminders (for mails about bookings; used by pages).
+pub fn reminders_allowed(f: &residents::FileEntry) -> bool {
+    f.consents_to(Purpose::Reminders)
+}
+
+/// Housekeeping, run by every instance every `participation.sweep_secs` (each step is
+/// idempotent and safe to run concurrently): expire unanswered referrals, hand released held
+/// seats to the waitlist, and close registers left open after the configured delay.
+pub async fn sweep(state: &AppState) -> Result<(), AppError> {
+    let now = db::now();
+    let expired = state
+        .db
+        .tx(move |conn| Ok(pdb::expire_referrals(conn, now)?))
+        .await?;
+    for (_, resident) in &expired {
+        state.residents.evict(*resident);
+    }
+    let released = state
+        .db
+        .run(move |conn| Ok(pdb::released_holds(conn, now)?))
+        .await?;
+    for session_id in released {
+        let promoted = state
+            .db
+            .tx(move |conn| {
+                let p = promote_locked(conn, session_id, now)?;
+                pdb::clear_hold(conn, session_id)?;
+                Ok(p)
+            })
+            .await?;
+        publish(state, session_id, &promoted).await;
+    }
+    let ended_before = now - Duration::hours(state.settings.participation.auto_close_hours);
+    let to_close = state
+        .db
+        .run(move |conn| Ok(pdb::registers_to_close(conn, ended_before)?))
+        .await?;
+    for session_id in to_close {
+        close(state, session_id, None, "automatic").await?;
+    }
+    Ok(())
+}
+
+/// Seat rows follow an activity's capacity and held seats; waitlists move when there is more
+/// room. Call inside the transaction that changed the activity or its sessions.
+pub fn follow_activity(
+    conn: &mut AnyConnection,
+    activity_id: i64,
+    capacity: Option<i32>,
+    reserved: i32,
+    release_hours: i64,
+) -> Result<Vec<(i64, Vec<i64>)>, AppError> {
+    let now = db::now();
+    let roomier = pdb::sync_seats(conn, activity_id, capacity, reserved, release_hours, now)?;
+    let mut out = Vec::new();
+    for sid in roomier {
+        let p = promote_locked(conn, sid, now)?;
+        if !p.is_empty() {
+            out.push((sid, p));
+        }
+    }
+    Ok(out)
+}
+
+/// Publishes promotions made by [`follow_activity`].
+pub async fn publish_promotions(state: &AppState, promoted: Vec<(i64, Vec<i64>)>) {
+    for (sid, ids) in promoted {
+        publish(state, sid, &ids).await;
+    }
+}
+
+/// Starts the housekeeping loop.
+pub fn spawn_sweeper(state: AppState) {
+    let every = std::time::Duration::from_secs(state.settings.participation.sweep_secs.max(1));
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = sweep(&state).await {
+                tracing::warn!(error = %e, "participation sweep failed");
+            }
+        }
+    });
+}
