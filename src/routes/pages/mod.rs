@@ -4,8 +4,10 @@ pub mod account;
 pub mod activities;
 pub mod admin;
 pub mod auth;
+pub mod bookings;
 pub mod home;
 pub mod organizations;
+pub mod register;
 pub mod residents;
 
 use crate::db::activities::Interest;
@@ -131,7 +133,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(organizations::configure)
         .configure(admin::configure)
         .configure(activities::configure)
-        .configure(residents::configure);
+        .configure(residents::configure)
+        .configure(bookings::configure)
+        .configure(register::configure);
 }
 
 /// A time for people: local time (Europe/Rome), day-first in Italian.
