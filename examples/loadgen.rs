@@ -3,7 +3,7 @@
 //! ```text
 //! loadgen http --host 127.0.0.1:PORT (--url PATH [--header 'Name: value']... | --requests FILE)
 //!              [-c N] [--rate R] [-d SECS] [-w SECS] [--max-requests N] [--timeout-ms MS]
-//!              [--threads N] [--label TEXT]
+//!              [--threads N] [--label TEXT] [--once]
 //! loadgen bare --bind 127.0.0.1:PORT [--workers N]
 //! loadgen compare [FILE] --value LABEL --baseline LABEL [--metric rps|p99_ms|…]
 //!                 [--higher-is-better | --lower-is-better] [--max-overhead PCT]
@@ -111,6 +111,10 @@ struct HttpArgs {
     /// Per-request timeout (send, response and body), in milliseconds.
     #[arg(long, default_value_t = 5000, value_name = "MS")]
     timeout_ms: u64,
+    /// Send each request line exactly once, in file order across all connections, then stop
+    /// (for requests that change state, such as joins: no line is repeated). Closed loop only.
+    #[arg(long, conflicts_with = "rate")]
+    once: bool,
     /// Tokio worker threads of the generator.
     #[arg(long, default_value_t = 1, value_name = "N")]
     threads: usize,
@@ -370,6 +374,8 @@ struct Plan {
     timeout: Duration,
     max_requests: u64,
     sent: AtomicU64,
+    /// Each line once, in order (`--once`).
+    once: bool,
 }
 
 /// What one connection (and then all of them) saw during the measured part.
@@ -525,6 +531,7 @@ async fn run_connection(plan: Arc<Plan>, index: usize, hist: Histogram<u64>) -> 
     let mut conn: Option<Conn> = None;
     let n = plan.requests.len();
     let mut next = rand::rng().random_range(0..n);
+    let mut pending: Option<u64> = None;
     let mut k: u64 = 0;
     // Open loop: when the previous request would have completed on the ideal timeline.
     let mut ideal_done = plan.t0;
@@ -549,9 +556,20 @@ async fn run_connection(plan: Arc<Plan>, index: usize, hist: Histogram<u64>) -> 
         if Instant::now() >= stop_sending {
             break; // open loop: what was due and not sent counts as missed
         }
-        if plan.sent.fetch_add(1, Ordering::Relaxed) >= plan.max_requests {
-            st.capped = true;
-            break;
+        // `--once`: a line whose connection failed is sent on the next try, not skipped.
+        let ticket = match pending.take() {
+            Some(t) => t,
+            None => {
+                let t = plan.sent.fetch_add(1, Ordering::Relaxed);
+                if t >= plan.max_requests {
+                    st.capped = true;
+                    break;
+                }
+                t
+            }
+        };
+        if plan.once {
+            next = ticket as usize;
         }
         let in_window = match open {
             Some((t, _, _)) => t >= plan.measure_start,
@@ -579,6 +597,9 @@ async fn run_connection(plan: Arc<Plan>, index: usize, hist: Histogram<u64>) -> 
                 Err(_) => {
                     if in_window {
                         st.connect_errors += 1;
+                    }
+                    if plan.once {
+                        pending = Some(ticket);
                     }
                     if let Some((_, ideal_send, woke)) = open {
                         ideal_done = ideal_send + woke.elapsed();
@@ -715,6 +736,7 @@ struct HttpConfig {
     max_requests: u64,
     timeout: Duration,
     threads: usize,
+    once: bool,
 }
 
 impl HttpConfig {
@@ -802,7 +824,6 @@ impl HttpConfig {
             .map_err(|e| bad(format!("{e:#}")))?;
         Ok(HttpConfig {
             addr,
-            requests,
             label: if args.label.is_empty() {
                 default_label
             } else {
@@ -812,9 +833,15 @@ impl HttpConfig {
             rate: args.rate,
             duration: args.duration,
             warmup: args.warmup,
-            max_requests: args.max_requests,
+            max_requests: if args.once {
+                args.max_requests.min(requests.len() as u64)
+            } else {
+                args.max_requests
+            },
             timeout: Duration::from_millis(args.timeout_ms),
             threads: args.threads,
+            once: args.once,
+            requests,
         })
     }
 }
@@ -868,6 +895,7 @@ async fn drive(cfg: &HttpConfig) -> anyhow::Result<Report> {
         timeout: cfg.timeout,
         max_requests: cfg.max_requests,
         sent: AtomicU64::new(0),
+        once: cfg.once,
     });
     let tasks: Vec<_> = (0..cfg.connections)
         .map(|i| tokio::spawn(run_connection(plan.clone(), i, template.clone())))

@@ -496,7 +496,10 @@ fn draft(
 }
 
 /// Finds or creates the benchmark organizations (accredited) and their owners.
-async fn organizations(state: &AppState, rng: &mut Rng) -> anyhow::Result<Vec<(i64, i64)>> {
+pub(crate) async fn organizations(
+    state: &AppState,
+    rng: &mut Rng,
+) -> anyhow::Result<Vec<(i64, i64)>> {
     let hash = state
         .hasher
         .hash(SecretString::from(OWNER_PASSWORD))

@@ -5,6 +5,7 @@
 pub mod areas;
 pub mod auth;
 pub mod bench;
+pub mod bench_joins;
 pub mod bench_residents;
 pub mod bus;
 pub mod config;

@@ -60,6 +60,34 @@ enum Command {
         #[arg(long, default_value_t = 50_000)]
         requests: usize,
     },
+    /// Create the joins benchmark's sessions and request lines (see bench/joins.sh).
+    SeedJoins {
+        /// Where to write plan.json and the request files.
+        #[arg(long)]
+        out_dir: std::path::PathBuf,
+        #[arg(long, default_value_t = 2_000)]
+        hot_joins: usize,
+        #[arg(long, default_value_t = 1_000)]
+        spread_sessions: usize,
+        #[arg(long, default_value_t = 20_000)]
+        spread_joins: usize,
+        #[arg(long, default_value_t = 20)]
+        capacity: i32,
+        #[arg(long, default_value_t = 2_000)]
+        warmup_joins: usize,
+        /// The site URL the server runs with (the requests' Origin).
+        #[arg(long)]
+        site_url: String,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Check the joins benchmark's outcome in the database: no overbooking, nothing lost or
+    /// duplicated, counters right, first come first served. Exits 1 if any rule broke.
+    CheckJoins {
+        /// The directory `seed-joins` wrote.
+        #[arg(long)]
+        dir: std::path::PathBuf,
+    },
     /// Measure the discovery index: build a second copy and report its size per upcoming
     /// session, estimated from its structures and measured as the process's resident memory.
     IndexStats,
@@ -146,6 +174,42 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 let report = legami::bench_residents::seed(&state, &options).await?;
                 println!("{report}");
             }
+            Ok(())
+        }),
+        Command::SeedJoins {
+            out_dir,
+            hot_joins,
+            spread_sessions,
+            spread_joins,
+            capacity,
+            warmup_joins,
+            site_url,
+            seed,
+        } => rt.block_on(async {
+            let state = build_state(settings).await?;
+            let options = legami::bench_joins::JoinSeedOptions {
+                out_dir,
+                hot_joins,
+                spread_sessions,
+                spread_joins,
+                capacity,
+                warmup_joins,
+                site_url,
+                seed,
+            };
+            let plan = legami::bench_joins::seed(&state, &options).await?;
+            println!("{}", serde_json::to_string(&plan)?);
+            Ok(())
+        }),
+        Command::CheckJoins { dir } => rt.block_on(async {
+            let state = build_state(settings).await?;
+            let checks = legami::bench_joins::check(&state, &dir).await?;
+            let mut ok = true;
+            for c in &checks {
+                println!("{}", serde_json::to_string(c)?);
+                ok &= c.ok();
+            }
+            anyhow::ensure!(ok, "the joins broke a hard rule (see above)");
             Ok(())
         }),
         Command::CreateAdmin { email, name } => rt.block_on(async {
