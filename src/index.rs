@@ -301,6 +301,20 @@ pub struct DiscoveryIndex {
     /// Reference point of the projection (the city's).
     ref_lat: f64,
     ref_lon: f64,
+    /// Seat counts of upcoming sessions that have bookings (the others have every seat free).
+    seats: RwLock<HashMap<i64, SeatLine>>,
+}
+
+/// A session's seats as last announced: what suggestions and discovery show. The database's
+/// seat row is the authority (joins are decided there); this copy follows `BookingChanged`
+/// events from every instance and is reloaded at every full rebuild.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeatLine {
+    pub capacity: Option<i32>,
+    pub confirmed: i32,
+    pub waiting: i32,
+    /// Seats anyone could book (`None`: no limit).
+    pub left: Option<i32>,
 }
 
 fn lock_err() -> AppError {
@@ -317,6 +331,19 @@ impl DiscoveryIndex {
             horizon_days,
             ref_lat,
             ref_lon,
+            seats: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// The seats of a session that has bookings (`None`: nobody booked; every seat is free).
+    pub fn seats_of(&self, session_id: i64) -> Option<SeatLine> {
+        self.seats.read().ok()?.get(&session_id).copied()
+    }
+
+    /// Records a session's seats as announced on the bus.
+    pub fn set_seats(&self, session_id: i64, line: SeatLine) {
+        if let Ok(mut m) = self.seats.write() {
+            m.insert(session_id, line);
         }
     }
 
@@ -339,9 +366,16 @@ impl DiscoveryIndex {
         let _writer = self.writer.lock().await;
         let tz = self.tz;
         let horizon = self.horizon_days;
-        let (entries, (taxonomy, interest_names)) = db
-            .run(move |conn| Ok((load(conn, None, tz, horizon)?, load_taxonomy(conn)?)))
+        let (entries, (taxonomy, interest_names), seats) = db
+            .run(move |conn| {
+                Ok((
+                    load(conn, None, tz, horizon)?,
+                    load_taxonomy(conn)?,
+                    load_seats(conn)?,
+                ))
+            })
             .await?;
+        *self.seats.write().map_err(|_| lock_err())? = seats;
         let points: Vec<Point> = entries.iter().map(|e| self.point(e)).collect();
         let entries: HashMap<i64, Arc<ActivityEntry>> =
             entries.into_iter().map(|e| (e.id, Arc::new(e))).collect();
@@ -507,9 +541,10 @@ impl Candidate for Cand<'_> {
             starts_at: s.starts_at,
             weekday: s.weekday,
             hour: s.hour,
-            // Until bookings exist (participation issue) every seat is free.
+            // Full sessions stay open to a first-come waitlist, so seats never rule a session
+            // out; suggestions show the live count (`DiscoveryIndex::seats_of`).
             seats_left: self.entry.capacity,
-            waitlist_open: false,
+            waitlist_open: true,
         }
     }
 
@@ -518,9 +553,36 @@ impl Candidate for Cand<'_> {
     }
 
     fn seats_follow_capacity(&self) -> bool {
-        // Until bookings exist (participation issue) every seat of every session is free.
+        // Seats never exclude a session (the waitlist is always open; see `session`).
         true
     }
+}
+
+/// Seat counts of upcoming sessions with bookings.
+fn load_seats(conn: &mut AnyConnection) -> QueryResult<HashMap<i64, SeatLine>> {
+    use crate::db::schema::session_seats;
+    let now = crate::db::now();
+    let rows: Vec<crate::db::participation::SeatsRow> = session_seats::table
+        .inner_join(activity_sessions::table)
+        .filter(activity_sessions::starts_at.ge(now))
+        .filter(session_seats::taken.gt(0).or(session_seats::waiting.gt(0)))
+        .select(session_seats::all_columns)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let s = r.seats();
+            (
+                r.session_id,
+                SeatLine {
+                    capacity: s.capacity,
+                    confirmed: s.taken,
+                    waiting: s.waiting,
+                    left: s.left(now),
+                },
+            )
+        })
+        .collect())
 }
 
 /// Grid cell side, metres.

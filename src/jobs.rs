@@ -26,6 +26,25 @@ pub fn spawn_index_follower(state: AppState) {
                         .reload_organization(&follower.db, organization_id)
                         .await
                 }
+                Ok(Event::BookingChanged {
+                    session_id,
+                    confirmed,
+                    waiting,
+                    capacity,
+                    seats_left,
+                    ..
+                }) => {
+                    follower.index.set_seats(
+                        session_id,
+                        crate::index::SeatLine {
+                            capacity,
+                            confirmed,
+                            waiting,
+                            left: seats_left,
+                        },
+                    );
+                    Ok(())
+                }
                 Ok(_) => Ok(()),
                 Err(RecvError::Lagged(n)) => {
                     tracing::warn!(missed = n, "index follower fell behind; rebuilding");

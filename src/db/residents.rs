@@ -498,3 +498,31 @@ pub fn ucla_for_statistics(conn: &mut AnyConnection) -> QueryResult<Vec<StatRow>
         ))
         .load(conn)
 }
+
+/// A resident's live bookings of sessions from `from` on, as (session, activity), and whether
+/// they ever took part (marked present, or said they went): for matching's "not already
+/// booked" and "new to activities".
+pub fn booking_history(
+    conn: &mut AnyConnection,
+    id: ResidentId,
+    from: NaiveDateTime,
+) -> QueryResult<(Vec<(i64, i64)>, bool)> {
+    use super::schema::{activity_sessions, bookings};
+    let booked: Vec<(i64, i64)> = bookings::table
+        .inner_join(activity_sessions::table)
+        .filter(bookings::resident_id.eq(id.0))
+        .filter(bookings::status.eq_any(["confirmed", "waitlisted", "unconfirmed"]))
+        .filter(activity_sessions::starts_at.ge(from))
+        .select((bookings::session_id, activity_sessions::activity_id))
+        .load(conn)?;
+    let went: i64 = bookings::table
+        .filter(bookings::resident_id.eq(id.0))
+        .filter(
+            bookings::attendance
+                .eq("attended")
+                .or(bookings::self_report.eq("went")),
+        )
+        .count()
+        .get_result(conn)?;
+    Ok((booked, went > 0))
+}

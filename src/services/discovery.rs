@@ -100,6 +100,11 @@ pub struct SessionSummary {
     pub cost_cents: i32,
     pub cost_help: bool,
     pub capacity: Option<i32>,
+    /// Seats anyone could still book (`null`: no limit); 0 means joining puts you on the
+    /// waitlist.
+    pub seats_left: Option<i32>,
+    /// People on the waitlist.
+    pub waiting: i32,
     pub languages: Vec<String>,
     pub wheelchair: String,
     pub accessibility: Vec<String>,
@@ -577,6 +582,8 @@ pub fn summary(
         cost_cents: e.cost_cents,
         cost_help: e.cost_help,
         capacity: e.capacity,
+        seats_left: state.index.seats_of(s.id).map_or(e.capacity, |l| l.left),
+        waiting: state.index.seats_of(s.id).map_or(0, |l| l.waiting),
         languages: e.languages.iter().map(|l| l.to_string()).collect(),
         wheelchair: ["no", "partial", "full"][e.wheelchair.min(2) as usize].to_string(),
         accessibility: names(e.accessibility, ACCESSIBILITY),

@@ -39,6 +39,10 @@ pub struct FileEntry {
     pub consents: Vec<Purpose>,
     /// Activity → recent declines.
     pub declined: HashMap<i64, u32>,
+    /// Upcoming live bookings: (session, activity).
+    pub booked: Vec<(i64, i64)>,
+    /// Whether they have taken part in an activity (present in a register, or said so).
+    pub has_taken_part: bool,
 }
 
 impl FileEntry {
@@ -138,12 +142,15 @@ fn load_file(
         .into_iter()
         .map(|(a, n)| (a, n.clamp(0, u32::MAX as i64) as u32))
         .collect();
+    let (booked, has_taken_part) = rdb::booking_history(conn, id, db::now())?;
     Ok(Some(FileEntry {
         resident,
         interests,
         linkers,
         consents,
         declined,
+        booked,
+        has_taken_part,
     }))
 }
 
@@ -1030,8 +1037,7 @@ pub fn profile_of(state: &AppState, f: &FileEntry) -> Option<Profile> {
         budget_cents: r.budget_cents,
         wants_company: r.wants_company,
         prefers_small_groups: r.prefers_small_groups,
-        // Until attendance is recorded (participation issue) nobody has been out yet.
-        new_to_activities: true,
+        new_to_activities: !f.has_taken_part,
     })
 }
 
@@ -1041,6 +1047,8 @@ pub struct Suggested {
     pub suggestion: matching::Suggestion,
     pub activity: Arc<ActivityEntry>,
     pub session_index: usize,
+    /// Seats anyone could book now (`None`: no limit), as last announced.
+    pub seats_left: Option<i32>,
 }
 
 /// Ranked suggestions for a resident (audited as a read of their file).
@@ -1054,7 +1062,8 @@ pub async fn suggestions(
     let profile = profile_of(state, &f).ok_or(AppError::Conflict("err-home-missing"))?;
     let history = History {
         declined: f.declined.clone(),
-        ..Default::default()
+        booked_activities: f.booked.iter().map(|b| b.1).collect(),
+        booked_sessions: f.booked.iter().map(|b| b.0).collect(),
     };
     let snap = state.index.snapshot()?;
     let mut profile = profile;
@@ -1072,13 +1081,21 @@ pub async fn suggestions(
     );
     let out = ranked
         .into_iter()
-        .filter_map(|s| {
+        .filter_map(|mut s| {
             let a = snap.entry(s.activity_id)?.clone();
             let si = a.sessions.iter().position(|x| x.id == s.session_id)?;
+            let seats_left = match state.index.seats_of(s.session_id) {
+                Some(line) => line.left,
+                None => a.capacity,
+            };
+            if seats_left == Some(0) && !s.reasons.contains(&matching::Reason::Waitlist) {
+                s.reasons.push(matching::Reason::Waitlist);
+            }
             Some(Suggested {
                 suggestion: s,
                 activity: a,
                 session_index: si,
+                seats_left,
             })
         })
         .collect();

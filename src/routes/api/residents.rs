@@ -582,7 +582,7 @@ pub fn suggestion_views(
                         reason: r.clone(),
                     })
                     .collect(),
-                seats_left: a.capacity,
+                seats_left: s.seats_left,
                 url: format!("/sessions/{}", s.suggestion.session_id),
             }
         })
