@@ -129,8 +129,10 @@ run_backend() {
         CHECK[$name]=FAILED
         STATUS=1
     fi
-    echo "$out"
+    echo "$out" >&2
+    CHECKS+="$out"$'\n'
 }
+CHECKS=""
 
 # pgbench_run LABEL LO HI JOINS — the raw-SQL ceiling; sets BRPS/BP50/BP99 for the label.
 declare -A BRPS BP50 BP99
@@ -177,7 +179,7 @@ for backend in $BACKENDS; do
 done
 
 say "Summary (joins/s, latency; raw-SQL ceiling of the same run on PostgreSQL)"
-printf '%-9s %-7s %10s %9s %9s %10s   %-34s %s\n' backend run "joins/s" "p50 ms" "p99 ms" "p99.9 ms" "raw SQL (pgbench)" "ratio / target" >&2
+printf '%-9s %-7s %10s %9s %9s %10s   %-34s %s\n' backend run "joins/s" "p50 ms" "p99 ms" "p99.9 ms" "raw SQL (pgbench)" "ratio / target"
 for backend in $BACKENDS; do
     for run in hot spread; do
         k="$backend $run"
@@ -194,4 +196,6 @@ for backend in $BACKENDS; do
     done
     echo "$backend: database check ${CHECK[$backend]}"
 done
+echo "database checks (legami check-joins, per backend in the order run):"
+printf '%s' "$CHECKS"
 exit "$STATUS"

@@ -39,7 +39,8 @@ pub struct ParticipationSettings {
     pub auto_close_hours: i64,
     /// Participants may check in with the code from this long before the start.
     pub checkin_opens_minutes: i64,
-    /// Wrong check-in codes allowed per booking in 15 minutes (four times that per address).
+    /// Check-in attempts per booking in 15 minutes (per address and session: four times that
+    /// plus one per confirmed seat).
     pub checkin_attempts: u32,
     /// Joins without an account allowed per address and hour.
     pub guest_joins_per_hour: u32,

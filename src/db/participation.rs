@@ -5,8 +5,8 @@
 //! (PostgreSQL) or the single write lock (SQLite), so no interleaving can overbook.
 
 use super::schema::{
-    activity_seat_holds, activity_sessions, bookings, referral_events, referrals, residents,
-    session_seats,
+    activities, activity_seat_holds, activity_sessions, bookings, referral_events, referrals,
+    residents, session_seats,
 };
 use super::AnyConnection;
 use crate::domain::participation::{self as rules, Seats, Waiting};
@@ -84,6 +84,26 @@ pub struct SeatOutcome {
     pub waiting: i32,
     #[diesel(sql_type = Nullable<Integer>)]
     pub capacity: Option<i32>,
+    #[diesel(sql_type = Integer)]
+    pub reserved: i32,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub reserve_until: Option<NaiveDateTime>,
+    #[diesel(sql_type = Integer)]
+    pub referred_taken: i32,
+}
+
+impl SeatOutcome {
+    /// The counters after the update.
+    pub fn seats(&self) -> Seats {
+        Seats {
+            capacity: self.capacity,
+            reserved: self.reserved,
+            reserve_until: self.reserve_until,
+            taken: self.taken,
+            referred_taken: self.referred_taken,
+            waiting: self.waiting,
+        }
+    }
 }
 
 /// The guarded update, in PostgreSQL's dialect; `{max}` and the placeholders are rewritten
@@ -96,7 +116,7 @@ const TAKE_SEAT: &str = "UPDATE session_seats SET \
     seq = seq + 1, \
     last_ok = {ok} \
     WHERE session_id = $1 \
-    RETURNING last_ok, seq, taken, waiting, capacity";
+    RETURNING last_ok, seq, taken, waiting, capacity, reserved, reserve_until, referred_taken";
 
 const ADMITS: &str = "((capacity IS NULL OR taken + $2 + (CASE WHEN $3 OR reserve_until IS NULL \
     OR reserve_until <= $4 THEN 0 ELSE {max}(reserved - referred_taken, 0) END) <= capacity) \
@@ -179,15 +199,19 @@ pub fn save_counters(conn: &mut AnyConnection, session_id: i64, s: &Seats) -> Qu
         .execute(conn)
 }
 
-/// Sets the check-in code.
+/// Sets the check-in code if the session has none yet (0 rows: someone else set it first).
 pub fn set_checkin_code(
     conn: &mut AnyConnection,
     session_id: i64,
     code: &str,
 ) -> QueryResult<usize> {
-    diesel::update(session_seats::table.find(session_id))
-        .set(session_seats::checkin_code.eq(code))
-        .execute(conn)
+    diesel::update(
+        session_seats::table
+            .find(session_id)
+            .filter(session_seats::checkin_code.eq("")),
+    )
+    .set(session_seats::checkin_code.eq(code))
+    .execute(conn)
 }
 
 /// Marks the register closed.
@@ -337,6 +361,45 @@ impl Booking {
     }
 }
 
+impl NewBooking {
+    /// The stored row, once inserted as `id` (no need to read it back).
+    pub fn stored(self, id: i64) -> Booking {
+        Booking {
+            id,
+            session_id: self.session_id,
+            participant_key: self.participant_key,
+            resident_id: self.resident_id,
+            user_id: self.user_id,
+            guest_name: self.guest_name,
+            guest_email: self.guest_email,
+            guest_phone: self.guest_phone,
+            seats: self.seats,
+            companion: self.companion,
+            referral_id: self.referral_id,
+            status: self.status,
+            position: self.position,
+            channel: self.channel,
+            booked_by: self.booked_by,
+            share_contact: self.share_contact,
+            share_needs: self.share_needs,
+            manage_token_hash: self.manage_token_hash,
+            created_at: self.created_at,
+            confirmed_at: self.confirmed_at,
+            promoted_at: None,
+            cancelled_at: None,
+            cancelled_by: String::new(),
+            attendance: String::new(),
+            attendance_method: String::new(),
+            attendance_by: None,
+            attendance_at: None,
+            self_report: String::new(),
+            felt_welcome: None,
+            would_return: None,
+            self_report_at: None,
+        }
+    }
+}
+
 /// A new booking.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = bookings)]
@@ -454,6 +517,26 @@ pub fn promote(conn: &mut AnyConnection, ids: &[i64], now: NaiveDateTime) -> Que
     .execute(conn)
 }
 
+/// A booking that was put on the waitlist and served in the same transaction got its seat on
+/// arrival: it is not marked as promoted.
+pub fn seated_on_arrival(conn: &mut AnyConnection, id: i64) -> QueryResult<usize> {
+    diesel::update(bookings::table.find(id))
+        .set(bookings::promoted_at.eq(None::<NaiveDateTime>))
+        .execute(conn)
+}
+
+/// Replaces a booking's link token while it is still `status` (the old link stops working).
+pub fn renew_token(
+    conn: &mut AnyConnection,
+    id: i64,
+    status: &str,
+    hash: &str,
+) -> QueryResult<usize> {
+    diesel::update(bookings::table.find(id).filter(bookings::status.eq(status)))
+        .set(bookings::manage_token_hash.eq(hash))
+        .execute(conn)
+}
+
 /// Changes a booking's status if it is still `from` (0 rows when someone else got there
 /// first).
 pub fn set_status(
@@ -541,15 +624,20 @@ pub fn mark_no_shows(
     Ok(ids)
 }
 
-/// Sessions whose register is still open although they ended before `ended_before`.
+/// Sessions whose register is still open although they ended before `ended_before` (not
+/// cancelled ones: nobody missed a session that did not take place).
 pub fn registers_to_close(
     conn: &mut AnyConnection,
     ended_before: NaiveDateTime,
 ) -> QueryResult<Vec<i64>> {
     session_seats::table
-        .inner_join(activity_sessions::table)
+        .inner_join(activity_sessions::table.inner_join(activities::table))
         .filter(session_seats::register_closed_at.is_null())
         .filter(activity_sessions::ends_at.lt(ended_before))
+        .filter(activity_sessions::status.ne("cancelled"))
+        .filter(activity_sessions::deleted_at.is_null())
+        .filter(activities::status.ne("cancelled"))
+        .filter(activities::deleted_at.is_null())
         .filter(session_seats::taken.gt(0))
         .select(session_seats::session_id)
         .limit(500)
@@ -631,9 +719,12 @@ pub struct Participant {
     pub resident_wheelchair: bool,
 }
 
-/// The live and past bookings of a session with the resident fields the list may show.
+/// A resident's display name, phone, e-mail, accessibility needs and wheelchair use.
+type ResidentFields = (String, String, String, String, bool);
+
+/// The confirmed and waiting bookings of a session with the resident fields the list may show.
 pub fn participants(conn: &mut AnyConnection, session_id: i64) -> QueryResult<Vec<Participant>> {
-    let rows: Vec<(Booking, Option<(String, String, String, String, bool)>)> = bookings::table
+    let rows: Vec<(Booking, Option<ResidentFields>)> = bookings::table
         .left_join(residents::table)
         .filter(bookings::session_id.eq(session_id))
         .filter(bookings::status.eq_any(["confirmed", "waitlisted"]))
@@ -750,6 +841,18 @@ pub fn insert_event(
 /// One referral.
 pub fn find_referral(conn: &mut AnyConnection, id: i64) -> QueryResult<Option<Referral>> {
     referrals::table.find(id).first(conn).optional()
+}
+
+/// The referral whose acceptance points at this booking, if any (the newest).
+pub fn referral_of_booking(
+    conn: &mut AnyConnection,
+    booking: i64,
+) -> QueryResult<Option<Referral>> {
+    referrals::table
+        .filter(referrals::booking_id.eq(booking))
+        .order(referrals::id.desc())
+        .first(conn)
+        .optional()
 }
 
 /// A resident's referrals, newest first.

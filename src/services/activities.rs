@@ -451,7 +451,8 @@ pub async fn edit_session(
     edit: SessionEdit,
 ) -> Result<(), AppError> {
     let user_c = user.clone();
-    let activity_id = state
+    let release = state.settings.participation.reserved_release_hours;
+    let (activity_id, promoted) = state
         .db
         .tx(move |conn| {
             let s = adb::find_session(conn, session_id)?
@@ -505,6 +506,11 @@ pub async fn edit_session(
                 &note,
                 now,
             )?;
+            // Held seats are released a fixed time before the (possibly new) start.
+            let reserved = crate::db::participation::reserved_seats(conn, a.id)?;
+            let promoted = crate::services::participation::follow_activity(
+                conn, a.id, a.capacity, reserved, release,
+            )?;
             audit::record(
                 conn,
                 Some(user_c.id()),
@@ -513,9 +519,10 @@ pub async fn edit_session(
                 Some(session_id),
                 &status,
             )?;
-            Ok(a.id)
+            Ok((a.id, promoted))
         })
         .await?;
+    crate::services::participation::publish_promotions(state, promoted).await;
     changed(state, activity_id).await
 }
 

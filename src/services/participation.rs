@@ -56,7 +56,8 @@ pub struct BookingState {
     pub place_in_line: Option<i64>,
     /// Whether this request created it (false: it already existed).
     pub created: bool,
-    /// The link token, only when this request created the booking.
+    /// The link token, only when this request created the booking (and not for a guest who
+    /// must confirm their e-mail address: they get it by mail).
     pub manage_token: Option<String>,
 }
 
@@ -179,14 +180,23 @@ fn bookable(
 /// Marker for "this person already has a live booking here" (rolls the transaction back).
 const ALREADY: &str = "err-join-already";
 
-/// Takes a seat or a place in line and writes the booking, inside the caller's transaction.
-/// On a duplicate the transaction must be rolled back: returns `Conflict(ALREADY)`.
+/// What a join wrote: the booking as stored, the session's counters right after it, and
+/// anyone promoted from the waitlist in the same transaction.
+struct Seated {
+    booking: Booking,
+    counters: rules::Seats,
+    promoted: Vec<i64>,
+}
+
+/// Takes a seat or a place in line and writes the booking, inside the caller's transaction:
+/// one guarded UPDATE and one INSERT, nothing read back. On a duplicate the transaction must
+/// be rolled back: returns `Conflict(ALREADY)`.
 fn seat_and_insert(
     conn: &mut AnyConnection,
     mut b: NewBooking,
     referred: bool,
     now: NaiveDateTime,
-) -> Result<(i64, bool, Vec<i64>), AppError> {
+) -> Result<Seated, AppError> {
     let outcome = match pdb::take_seat(conn, b.session_id, b.seats, referred, now)? {
         Some(o) => o,
         None => return Err(AppError::NotFound),
@@ -206,14 +216,43 @@ fn seat_and_insert(
         )) => return Err(AppError::Conflict(ALREADY)),
         Err(e) => return Err(e.into()),
     };
+    let session_id = b.session_id;
+    let mut booking = b.stored(id);
+    let mut counters = outcome.seats();
     // Someone who waits while a seat is free (a party of two ahead could not use it):
     // serve the line now.
-    let promoted = if !outcome.last_ok && outcome.capacity.is_none_or(|c| outcome.taken < c) {
-        promote_locked(conn, b.session_id, now)?
-    } else {
-        Vec::new()
-    };
-    Ok((id, outcome.last_ok, promoted))
+    let mut promoted = Vec::new();
+    if !outcome.last_ok && outcome.capacity.is_none_or(|c| outcome.taken < c) {
+        promoted = seat_the_line(conn, session_id, id, now)?;
+        if let Some(b) = pdb::find_booking(conn, id)? {
+            booking = b;
+        }
+        if let Some(row) = pdb::find_seats(conn, session_id)? {
+            counters = row.seats();
+        }
+    }
+    Ok(Seated {
+        booking,
+        counters,
+        promoted,
+    })
+}
+
+/// Serves the waitlist right after `arrived` was put on it. If `arrived` itself gets a seat
+/// it got it on arrival, not from the waitlist: it is not marked (nor announced) as promoted.
+/// Returns the others who were promoted.
+fn seat_the_line(
+    conn: &mut AnyConnection,
+    session_id: i64,
+    arrived: i64,
+    now: NaiveDateTime,
+) -> Result<Vec<i64>, AppError> {
+    let mut promoted = promote_locked(conn, session_id, now)?;
+    if promoted.contains(&arrived) {
+        pdb::seated_on_arrival(conn, arrived)?;
+        promoted.retain(|p| *p != arrived);
+    }
+    Ok(promoted)
 }
 
 /// Promotes from the waitlist as far as the free seats go (the seat row is locked here).
@@ -290,14 +329,45 @@ async fn publish(state: &AppState, session_id: i64, changed: &[i64]) {
     }
 }
 
-/// Publishes a join quickly from what the transaction already knows (the hot path: no
-/// extra reads), then any promotions.
-#[allow(clippy::too_many_arguments)]
-async fn publish_join(state: &AppState, b: &Booking, promoted: &[i64]) {
+/// What a join found or made.
+enum Joined {
+    /// A seat or a place in line.
+    Seated(Seated),
+    /// A guest's booking waiting for their e-mail confirmation (no seat yet).
+    Pending(Booking),
+    /// The person's live booking already there; whether a guest's link was renewed.
+    Existing(Booking, bool),
+}
+
+/// A fresh booking's place in line: last, so the number waiting (1 = next).
+fn place_from(s: &Seated) -> Option<i64> {
+    (s.booking.status == "waitlisted").then_some(i64::from(s.counters.waiting.max(1)))
+}
+
+/// Publishes a join from what its transaction already knows (no extra reads on the hot
+/// path), then any promotions.
+async fn publish_join(state: &AppState, s: &Seated) {
+    let b = &s.booking;
     if let Some(r) = b.resident_id {
         state.residents.evict(r);
     }
-    publish(state, b.session_id, &[&[b.id], promoted].concat()).await;
+    let now = db::now();
+    state
+        .bus
+        .publish(Event::BookingChanged {
+            booking_id: b.id,
+            session_id: b.session_id,
+            resident_id: b.resident_id,
+            user_id: b.user_id,
+            status: b.status.clone(),
+            promoted: false,
+            confirmed: s.counters.taken,
+            waiting: s.counters.waiting,
+            capacity: s.counters.capacity,
+            seats_left: s.counters.left(now),
+        })
+        .await;
+    publish(state, b.session_id, &s.promoted).await;
 }
 
 /// Joins a session. Joining twice finds the first booking (200, not an error, not a second
@@ -399,6 +469,7 @@ pub async fn join(
         created_at: now,
         confirmed_at: None,
     };
+    let renewed_hash = new.manage_token_hash.clone();
     let result = state
         .db
         .run(move |conn| {
@@ -406,7 +477,7 @@ pub async fn join(
             let r = db::transaction(conn, |conn| {
                 if needs_confirmation {
                     match pdb::insert_booking(conn, &new) {
-                        Ok(id) => Ok((id, false, Vec::new())),
+                        Ok(id) => Ok(Joined::Pending(new.stored(id))),
                         Err(diesel::result::Error::DatabaseError(
                             diesel::result::DatabaseErrorKind::UniqueViolation,
                             _,
@@ -414,35 +485,44 @@ pub async fn join(
                         Err(e) => Err(e.into()),
                     }
                 } else {
-                    seat_and_insert(conn, new, false, now)
+                    seat_and_insert(conn, new, false, now).map(Joined::Seated)
                 }
             });
             match r {
-                Ok((id, _, promoted)) => {
-                    let b = pdb::find_booking(conn, id)?.ok_or(AppError::NotFound)?;
-                    Ok((b, true, promoted))
-                }
+                Ok(j) => Ok(j),
                 Err(AppError::Conflict(ALREADY)) => {
                     let b = pdb::find_live(conn, session_id, &key)?
                         .ok_or(AppError::Conflict("err-conflict"))?;
-                    Ok((b, false, Vec::new()))
+                    // A guest who joins again before confirming has most likely lost the
+                    // mail: the link is renewed and mailed again (the old one stops working).
+                    let renewed = needs_confirmation
+                        && b.status == "unconfirmed"
+                        && pdb::renew_token(conn, b.id, "unconfirmed", &renewed_hash)? == 1;
+                    Ok(Joined::Existing(b, renewed))
                 }
                 Err(e) => Err(e),
             }
         })
         .await?;
-    let (booking, created, promoted) = result;
-    if created {
-        if booking.status != "unconfirmed" {
-            publish_join(state, &booking, &promoted).await;
+    let (booking, created, renewed, place_in_line) = match result {
+        Joined::Seated(seated) => {
+            let place = place_from(&seated);
+            publish_join(state, &seated).await;
+            (seated.booking, true, false, place)
         }
-        if needs_confirmation {
-            mail_confirmation(state, &booking, &guest_email, &token, lang).await;
+        Joined::Pending(b) => (b, true, false, None),
+        Joined::Existing(b, renewed) => {
+            let place = place_of(state, &b).await?;
+            (b, false, renewed, place)
         }
+    };
+    if needs_confirmation && (created || renewed) {
+        mail_confirmation(state, &booking, &guest_email, &token, lang).await;
     }
-    let place_in_line = place_of(state, &booking).await?;
     Ok(BookingState {
-        manage_token: created.then_some(token),
+        // A guest who gave an e-mail address gets the link by mail only: it is what proves
+        // the address is theirs.
+        manage_token: (created && !needs_confirmation).then_some(token),
         booking,
         place_in_line,
         created,
@@ -460,6 +540,7 @@ async fn place_of(state: &AppState, b: &Booking) -> Result<Option<i64>, AppError
         .await
 }
 
+/// The activity's title and the session's local start, for a mail.
 async fn session_words(state: &AppState, session_id: i64, lang: Lang) -> (String, String) {
     let tz: chrono_tz::Tz = state
         .settings
@@ -467,15 +548,32 @@ async fn session_words(state: &AppState, session_id: i64, lang: Lang) -> (String
         .timezone
         .parse()
         .unwrap_or(chrono_tz::Europe::Rome);
-    let found = state.index.snapshot().ok().and_then(|snap| {
-        snap.find_session(session_id).map(|(a, s)| {
-            let when = chrono::DateTime::from_timestamp(s.starts_at, 0)
-                .map(|t| t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string())
-                .unwrap_or_default();
-            (a.title.to_string(), when)
+    let found = state
+        .db
+        .run(move |conn| {
+            Ok(activity_sessions::table
+                .inner_join(activities::table)
+                .filter(activity_sessions::id.eq(session_id))
+                .select((activities::title, activity_sessions::starts_at))
+                .first::<(String, NaiveDateTime)>(conn)
+                .optional()?)
         })
-    });
-    found.unwrap_or_else(|| (lang.t("join-mail-a-session"), String::new()))
+        .await
+        .ok()
+        .flatten();
+    match found {
+        Some((title, starts_at)) => {
+            // Day first in Italian, as on the pages.
+            let format = if lang.code() == "en" {
+                "%-d %b %Y, %H:%M"
+            } else {
+                "%d/%m/%Y, %H:%M"
+            };
+            let when = starts_at.and_utc().with_timezone(&tz).format(format);
+            (title, when.to_string())
+        }
+        None => (lang.t("join-mail-a-session"), String::new()),
+    }
 }
 
 async fn mail_confirmation(state: &AppState, b: &Booking, to: &str, token: &str, lang: Lang) {
@@ -530,6 +628,9 @@ pub async fn confirm_by_token(state: &AppState, token: &str) -> Result<BookingSt
         .run(move |conn| {
             bookable(conn, session_id, now)?;
             db::transaction(conn, |conn| {
+                // Under the seat row's lock a booking's status cannot change under us: two
+                // clicks on the link at once confirm once, and both see it confirmed.
+                pdb::lock_seats(conn, session_id)?.ok_or(AppError::NotFound)?;
                 let b = pdb::find_booking(conn, id)?.ok_or(AppError::NotFound)?;
                 if b.status != "unconfirmed" {
                     return Ok((None, Vec::new()));
@@ -545,7 +646,7 @@ pub async fn confirm_by_token(state: &AppState, token: &str) -> Result<BookingSt
                     return Err(AppError::Conflict("err-conflict"));
                 }
                 let promoted = if !out.last_ok && out.capacity.is_none_or(|c| out.taken < c) {
-                    promote_locked(conn, session_id, now)?
+                    seat_the_line(conn, session_id, id, now)?
                 } else {
                     Vec::new()
                 };
@@ -803,7 +904,13 @@ pub struct Register {
     pub session_id: i64,
     pub activity_id: i64,
     pub title: String,
+    /// UTC.
+    #[serde(serialize_with = "utc_text")]
+    #[schema(value_type = String, format = DateTime)]
     pub starts_at: NaiveDateTime,
+    /// UTC.
+    #[serde(serialize_with = "utc_text")]
+    #[schema(value_type = String, format = DateTime)]
     pub ends_at: NaiveDateTime,
     pub seats: SeatCount,
     /// The code participants type to check themselves in.
@@ -811,6 +918,14 @@ pub struct Register {
     pub register_closed: bool,
     pub confirmed: Vec<RegisterLine>,
     pub waitlist: Vec<RegisterLine>,
+}
+
+/// A UTC time as RFC 3339 with its `Z`, like every other time in the API.
+fn utc_text<S: serde::Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(
+        &t.and_utc()
+            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+    )
 }
 
 /// The organizer's list for a session (pseudonyms; contact and needs only where shared).
@@ -828,9 +943,10 @@ pub async fn register(
             let (s, a) = organizer_of(conn, &u, session_id)?;
             let mut row = pdb::find_seats(conn, session_id)?.ok_or(AppError::NotFound)?;
             if row.checkin_code.is_empty() {
-                let code = rules::new_checkin_code();
-                pdb::set_checkin_code(conn, session_id, &code)?;
-                row.checkin_code = code;
+                // Only the first writer sets it: two devices opening the register at once
+                // must show the same code.
+                pdb::set_checkin_code(conn, session_id, &rules::new_checkin_code())?;
+                row = pdb::find_seats(conn, session_id)?.ok_or(AppError::NotFound)?;
             }
             let people = pdb::participants(conn, session_id)?;
             audit::record(
@@ -916,12 +1032,17 @@ fn follow_referral(
     by: Option<i64>,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let Some(rid) = b.referral_id else {
+    // A referral accepted while the resident already had a booking (made by themself or
+    // their linker) points at that booking without the booking pointing back.
+    let referral = match (b.referral_id, b.resident_id) {
+        (Some(rid), _) => pdb::find_referral(conn, rid)?,
+        (None, Some(_)) => pdb::referral_of_booking(conn, b.id)?,
+        (None, None) => None,
+    };
+    let Some(r) = referral else {
         return Ok(());
     };
-    let Some(r) = pdb::find_referral(conn, rid)? else {
-        return Ok(());
-    };
+    let rid = r.id;
     let to = match attendance {
         Attendance::Attended => ReferralStatus::Attended,
         Attendance::NoShow => ReferralStatus::DidNotAttend,
@@ -982,7 +1103,7 @@ pub async fn mark(
 }
 
 /// Closes the register: everyone confirmed and not marked becomes a no-show. `by` is `None`
-/// for the automatic closing. Returns how many became no-shows.
+/// for the automatic closing. Returns how many became no-shows (guests included).
 async fn close(
     state: &AppState,
     session_id: i64,
@@ -990,11 +1111,11 @@ async fn close(
     method: &'static str,
 ) -> Result<usize, AppError> {
     let now = db::now();
-    let resident_ids = state
+    let (no_shows, resident_ids) = state
         .db
         .tx(move |conn| {
             if pdb::close_register(conn, session_id, by, now)? == 0 {
-                return Ok(Vec::new());
+                return Ok((0, Vec::new()));
             }
             let ids = pdb::mark_no_shows(conn, session_id, method, by, now)?;
             let mut residents = Vec::new();
@@ -1004,13 +1125,13 @@ async fn close(
                     residents.extend(b.resident_id);
                 }
             }
-            Ok(residents)
+            Ok((ids.len(), residents))
         })
         .await?;
     for r in &resident_ids {
         state.residents.evict(*r);
     }
-    Ok(resident_ids.len())
+    Ok(no_shows)
 }
 
 /// The organizer closes the register (only once the session has started).
@@ -1024,7 +1145,11 @@ pub async fn close_register(
     state
         .db
         .run(move |conn| {
-            let (s, _) = organizer_of(conn, &u, session_id)?;
+            let (s, a) = organizer_of(conn, &u, session_id)?;
+            if s.status == "cancelled" || a.status == "cancelled" {
+                // Nobody can have missed a session that did not take place.
+                return Err(AppError::Conflict("err-register-session-cancelled"));
+            }
             if s.starts_at > now {
                 return Err(AppError::Conflict("err-register-not-started"));
             }
@@ -1034,8 +1159,10 @@ pub async fn close_register(
     close(state, session_id, Some(user.id().0), "register_closed").await
 }
 
-/// A participant checks in with the code shown at the venue. Wrong codes are rate-limited per
-/// booking and per address.
+/// A participant checks in with the code shown at the venue. Attempts are rate-limited per
+/// booking, and per address and session: everyone at the venue may share one network (the
+/// venue's Wi-Fi, a mobile operator's shared address), so an address may make one attempt per
+/// confirmed seat of the session on top of the allowance for typing mistakes.
 pub async fn check_in(
     state: &AppState,
     booking: &Booking,
@@ -1044,6 +1171,12 @@ pub async fn check_in(
 ) -> Result<(), AppError> {
     let p = &state.settings.participation;
     let booking_key = format!("booking:{}", booking.id);
+    let session_id = booking.session_id;
+    let taken = state
+        .db
+        .run(move |conn| Ok(pdb::find_seats(conn, session_id)?.map_or(0, |r| r.taken)))
+        .await?;
+    let address_key = format!("{client_ip}|session:{session_id}");
     // Count the attempt before looking: a guesser learns nothing from timing either.
     state
         .limiter
@@ -1059,10 +1192,13 @@ pub async fn check_in(
             (
                 Limit {
                     name: "checkin-ip",
-                    max: p.checkin_attempts * 4,
+                    max: p
+                        .checkin_attempts
+                        .saturating_mul(4)
+                        .saturating_add(u32::try_from(taken).unwrap_or(0)),
                     window_secs: 900,
                 },
-                client_ip,
+                &address_key,
             ),
         ])
         .await?;
@@ -1071,7 +1207,6 @@ pub async fn check_in(
     }
     let now = db::now();
     let id = booking.id;
-    let session_id = booking.session_id;
     let opens = p.checkin_opens_minutes;
     let code = code.to_string();
     let b2 = booking.clone();
@@ -1380,7 +1515,7 @@ pub async fn answer(
     let share_contact = input.share_contact;
     let share_needs = input.share_needs;
     let resident_user = f.resident.user_id;
-    let (booking_id, promoted) = state
+    let (booking_id, seated) = state
         .db
         .run(move |conn| {
             if input.accept {
@@ -1395,13 +1530,13 @@ pub async fn answer(
             }
             db::transaction(conn, |conn| {
                 let mut booking_id = None;
-                let mut promoted = Vec::new();
+                let mut seated = None;
                 if let (true, Some(sid)) = (input.accept, session_id) {
                     let key = format!("r:{}", r.resident_id);
                     if let Some(existing) = pdb::find_live(conn, sid, &key)? {
                         booking_id = Some(existing.id);
                     } else {
-                        let (id, _, p) = seat_and_insert(
+                        let s = seat_and_insert(
                             conn,
                             NewBooking {
                                 session_id: sid,
@@ -1427,8 +1562,8 @@ pub async fn answer(
                             true,
                             now,
                         )?;
-                        booking_id = Some(id);
-                        promoted = p;
+                        booking_id = Some(s.booking.id);
+                        seated = Some(s);
                     }
                 }
                 let status = if input.accept { "accepted" } else { "declined" };
@@ -1438,12 +1573,7 @@ pub async fn answer(
                     return Err(AppError::Conflict("err-referral-answered"));
                 }
                 pdb::insert_event(conn, r.id, status, Some(me), channel, &reason, now)?;
-                if let (Some(b), Some(sid)) =
-                    (booking_id, session_id.filter(|_| r.session_id.is_none()))
-                {
-                    let _ = (b, sid);
-                }
-                Ok((booking_id, promoted))
+                Ok((booking_id, seated))
             })
         })
         .await?;
@@ -1453,22 +1583,31 @@ pub async fn answer(
         .await?;
     publish_referral(state, &referral).await;
     state.residents.evict(referral.resident_id);
-    let booking = match booking_id {
-        Some(id) => {
-            let b = state
-                .db
-                .run(move |conn| pdb::find_booking(conn, id)?.ok_or(AppError::NotFound))
-                .await?;
-            publish_join(state, &b, &promoted).await;
-            let place_in_line = place_of(state, &b).await?;
+    let booking = match (seated, booking_id) {
+        (Some(s), _) => {
+            publish_join(state, &s).await;
             Some(BookingState {
-                booking: b,
-                place_in_line,
+                place_in_line: place_from(&s),
+                booking: s.booking,
                 created: true,
                 manage_token: None,
             })
         }
-        None => None,
+        // Already booked before the referral: that booking stands.
+        (None, Some(id)) => {
+            let b = state
+                .db
+                .run(move |conn| pdb::find_booking(conn, id)?.ok_or(AppError::NotFound))
+                .await?;
+            let place_in_line = place_of(state, &b).await?;
+            Some(BookingState {
+                booking: b,
+                place_in_line,
+                created: false,
+                manage_token: None,
+            })
+        }
+        (None, None) => None,
     };
     Ok((referral, booking))
 }

@@ -12,7 +12,7 @@ use reqwest::{Client, Response};
 use serde_json::json;
 
 /// Decodes the entities askama writes, to look for plain sentences.
-fn decode(html: &str) -> String {
+pub fn decode(html: &str) -> String {
     html_text(html)
         .replace("&#38;", "&")
         .replace("&#60;", "<")
@@ -21,19 +21,19 @@ fn decode(html: &str) -> String {
 }
 
 /// A page, decoded; panics unless 200.
-async fn page(app: &TestApp, client: &Client, path: &str) -> String {
+pub async fn page(app: &TestApp, client: &Client, path: &str) -> String {
     decode(&expect_page(app.get(client, path).await, 200).await)
 }
 
 /// Switches the client's language with the switcher in the header (a cookie, and the account's
 /// setting when signed in).
-async fn switch_to(app: &TestApp, client: &Client, lang: &str) {
+pub async fn switch_to(app: &TestApp, client: &Client, lang: &str) {
     let resp = post(app, client, "/locale", &[("lang", lang), ("next", "/")]).await;
     expect_see_other(&resp);
 }
 
 /// Posts a form the way a browser does, with the CSRF token of the client's pages.
-async fn post(app: &TestApp, client: &Client, path: &str, form: &[(&str, &str)]) -> Response {
+pub async fn post(app: &TestApp, client: &Client, path: &str, form: &[(&str, &str)]) -> Response {
     let csrf = app.page_csrf(client, "/").await;
     let mut pairs = vec![("_csrf", csrf.as_str())];
     pairs.extend_from_slice(form);
@@ -41,7 +41,7 @@ async fn post(app: &TestApp, client: &Client, path: &str, form: &[(&str, &str)])
 }
 
 /// A signed-in, accredited linker.
-async fn linker(app: &TestApp, admin: &Client, email: &str, name: &str) -> Client {
+pub async fn linker(app: &TestApp, admin: &Client, email: &str, name: &str) -> Client {
     let client = app.signup_verified_user(email, name, PASSWORD).await;
     expect_status(
         app.post_json(
@@ -68,7 +68,7 @@ async fn linker(app: &TestApp, admin: &Client, email: &str, name: &str) -> Clien
 }
 
 /// The resident id in a `/linker/residents/{id}…` location.
-fn resident_id(location: &str) -> i64 {
+pub fn resident_id(location: &str) -> i64 {
     let rest = location
         .strip_prefix("/linker/residents/")
         .unwrap_or_else(|| panic!("not a resident's page: {location}"));
@@ -80,7 +80,7 @@ fn resident_id(location: &str) -> i64 {
 
 /// The error message of a field, checking that it sits inside the field's own box (right
 /// before its control, or inside its fieldset), not only in the summary at the top.
-fn field_error(html: &str, field: &str) -> String {
+pub fn field_error(html: &str, field: &str) -> String {
     let marker = format!("id=\"{field}-error\">");
     let at = html
         .find(&marker)
@@ -115,7 +115,7 @@ fn field_error(html: &str, field: &str) -> String {
 }
 
 /// Registers Maria at the Duomo through the form; returns her id.
-async fn register_maria(app: &TestApp, linker: &Client, extra: &[(&str, &str)]) -> i64 {
+pub async fn register_maria(app: &TestApp, linker: &Client, extra: &[(&str, &str)]) -> i64 {
     let mut form = vec![
         ("display_name", "Maria"),
         ("locale", "it"),

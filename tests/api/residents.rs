@@ -51,7 +51,7 @@ pub async fn accredited_linker(
 }
 
 /// A resident profile at the Duomo, with care consent recorded on paper.
-fn resident_body(name: &str) -> Value {
+pub fn resident_body(name: &str) -> Value {
     json!({
         "display_name": name,
         "home_latitude": HOME.0,
@@ -62,7 +62,8 @@ fn resident_body(name: &str) -> Value {
     })
 }
 
-async fn register(app: &TestApp, linker: &Client, body: &Value) -> i64 {
+/// Registers a resident as `linker`; returns the id.
+pub async fn register(app: &TestApp, linker: &Client, body: &Value) -> i64 {
     id_of(&expect_status(app.post_json(linker, "/api/v1/residents", body).await, 201).await)
 }
 

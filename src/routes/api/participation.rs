@@ -491,7 +491,12 @@ pub async fn create_referral(
         body.into_inner(),
     )
     .await?;
-    Ok(HttpResponse::Created().json(referral_view(r, Vec::new())))
+    let id = r.id;
+    let events = state
+        .db
+        .run(move |conn| Ok(crate::db::participation::events_of(conn, id)?))
+        .await?;
+    Ok(HttpResponse::Created().json(referral_view(r, events)))
 }
 
 /// A resident's referrals with their history.

@@ -5,6 +5,7 @@
 //! cursors), checkbox groups travel as repeated keys, and cancelling an activity asks for
 //! confirmation on a page of its own.
 
+use super::bookings::{join_panel, JoinInput, JoinPanel};
 use super::{translate, FormErrors};
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::db::activities::{self as adb, Interest, SessionRow};
@@ -67,7 +68,8 @@ struct DoneQuery {
     done: Option<String>,
 }
 
-fn tz_of(name: &str) -> Tz {
+/// A time zone by name, Europe/Rome when unknown.
+pub(crate) fn tz_of(name: &str) -> Tz {
     name.parse().unwrap_or(chrono_tz::Europe::Rome)
 }
 
@@ -132,7 +134,7 @@ fn date_words(lang: Lang, d: NaiveDate, today: NaiveDate) -> String {
 }
 
 /// A session's day and times in words, in the city's time zone.
-fn when_words(
+pub(crate) fn when_words(
     lang: Lang,
     tz: Tz,
     start: DateTime<Utc>,
@@ -1424,6 +1426,7 @@ fn session_json_ld(
     a: &ActivityView,
     s: &SessionView,
     previous: Option<DateTime<Utc>>,
+    seats_left: Option<i32>,
 ) -> String {
     let base = site(state);
     let tz = tz_of(&a.timezone);
@@ -1456,8 +1459,7 @@ fn session_json_ld(
     });
     if let Some(c) = a.capacity {
         v["maximumAttendeeCapacity"] = json!(c);
-        // Bookings come later: until then every seat is free.
-        v["remainingAttendeeCapacity"] = json!(c);
+        v["remainingAttendeeCapacity"] = json!(seats_left.unwrap_or(c));
     }
     script_json(&v)
 }
@@ -1484,6 +1486,8 @@ struct SessionTemplate {
     editor: bool,
     notice: Option<String>,
     json_ld: String,
+    /// Seats, and the join form or the visitor's booking.
+    join: JoinPanel,
 }
 
 fn status_actions(lang: Lang, status: &str) -> Vec<Choice> {
@@ -1552,10 +1556,32 @@ async fn show_session(
     path: web::Path<i64>,
     q: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let row = find_session(&state, path.into_inner()).await?;
-    let a = load_visible(&state, user.0.as_ref(), row.activity_id).await?;
-    let editor = is_editor(&state, user.0.as_ref(), a.organization_id).await?;
-    let interests = svc::interests(&state).await?;
+    render_session(
+        &state,
+        p,
+        user.0.as_ref(),
+        path.into_inner(),
+        q.done.as_deref(),
+        JoinInput::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The session page, with the join form as typed (and its errors) when a join came back.
+pub(crate) async fn render_session(
+    state: &AppState,
+    p: PageCtx,
+    user: Option<&CurrentUser>,
+    id: i64,
+    done: Option<&str>,
+    join: JoinInput,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let row = find_session(state, id).await?;
+    let a = load_visible(state, user, row.activity_id).await?;
+    let editor = is_editor(state, user, a.organization_id).await?;
+    let interests = svc::interests(state).await?;
     let lang = p.lang;
     let tz = tz_of(&a.timezone);
     let today = Utc::now().with_timezone(&tz).date_naive();
@@ -1575,17 +1601,31 @@ async fn show_session(
         }),
         note: s.note.clone(),
     };
-    let json_ld = session_json_ld(&state, lang, &a, &s, previous);
+    let panel = join_panel(state, user, &row, &a, lang, join).await?;
+    let json_ld = session_json_ld(
+        state,
+        lang,
+        &a,
+        &s,
+        previous,
+        panel.seats.as_ref().and_then(|x| x.left),
+    );
     let mut p = p;
     p.title = format!("{} · {}", a.title, info.when);
-    page(&SessionTemplate {
-        d: details(lang, &a, &interests, today),
-        s: info,
-        editor: editor && a.status != "cancelled",
-        notice: notice_of(lang, q.done.as_deref()),
-        json_ld,
-        p,
-    })
+    // After a join that came back, the language switch returns to the page, not the post.
+    p.path = format!("/sessions/{id}");
+    page_with_status(
+        &SessionTemplate {
+            d: details(lang, &a, &interests, today),
+            s: info,
+            editor: editor && a.status != "cancelled",
+            notice: notice_of(lang, done),
+            json_ld,
+            join: panel,
+            p,
+        },
+        status,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1977,6 +2017,8 @@ struct FormTemplate {
     back: String,
     is_new: bool,
     org_name: String,
+    /// Hours before each session when held seats become everyone's.
+    release_hours: String,
 }
 
 /// Field errors of the activity form, under the names of its inputs.
@@ -2044,6 +2086,11 @@ async fn render_form(
             back,
             is_new,
             org_name,
+            release_hours: state
+                .settings
+                .participation
+                .reserved_release_hours
+                .to_string(),
         },
         status,
     )

@@ -23,6 +23,7 @@ use crate::i18n::Lang;
 use crate::routes::api::me::utc;
 use crate::routes::api::residents::{suggestion_views, view, ResidentView};
 use crate::services::activities as activities_svc;
+use crate::services::participation as psvc;
 use crate::services::residents::{self as svc, ContactRequest, FullFile, Suggested, Why};
 use crate::state::AppState;
 use crate::web::{client_ip, page, page_with_status, see_other, CsrfForm, PageCtx};
@@ -32,6 +33,7 @@ use askama::Template;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// Languages offered as checkboxes (others can be typed as codes), as in the activity form.
 const FORM_LANGUAGES: &[&str] = &["it", "en", "ar", "es", "fr", "zh", "ro", "uk"];
@@ -52,12 +54,15 @@ const LINKER_BASE: &str = "/linker/residents";
 
 use super::{interest_groups, Choice, Group};
 
-#[derive(Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 struct DoneQuery {
     done: Option<String>,
+    /// The proposal a notice is about (after an answer).
+    referral: Option<i64>,
 }
 
-fn city_tz(state: &AppState) -> Tz {
+/// The city's time zone (Europe/Rome unless configured).
+pub(super) fn city_tz(state: &AppState) -> Tz {
     state
         .settings
         .city
@@ -141,7 +146,7 @@ fn yes_no(lang: Lang, b: bool) -> String {
 }
 
 /// A day in words, with the year when it is not this one ("Martedì 3 marzo").
-fn day_words(lang: Lang, d: NaiveDate, today: NaiveDate) -> String {
+pub(super) fn day_words(lang: Lang, d: NaiveDate, today: NaiveDate) -> String {
     capitalize(&day_in_sentence(lang, d, today))
 }
 
@@ -1163,13 +1168,20 @@ impl QuestionnaireForm {
     }
 }
 
-/// The errors and values of the forms of the file page.
+/// The errors and values of the forms of the file page (and of a person's own page, for the
+/// answers to proposals).
 #[derive(Default)]
 struct FileForms {
     questionnaire: QuestionnaireForm,
     ucla_errors: FormErrors,
     ons_errors: FormErrors,
     consent_errors: FormErrors,
+    /// Errors of an answer to a proposal, next to its fields.
+    answer_errors: FormErrors,
+    /// Why an answer could not be recorded (already answered, expired, session past…).
+    answer_error: Option<String>,
+    /// The answer form to show again: (proposal, what was typed).
+    answer: Option<(i64, AnswerForm)>,
 }
 
 #[derive(Template)]
@@ -1196,6 +1208,12 @@ struct FileTemplate {
     ucla_errors: FormErrors,
     ons_errors: FormErrors,
     consent_errors: FormErrors,
+    resident_name: String,
+    proposals: Vec<Proposal>,
+    upcoming: Vec<BookingLine>,
+    past: Vec<BookingLine>,
+    answer_errors: FormErrors,
+    answer_error: Option<String>,
 }
 
 fn contexts(lang: Lang, chosen: &str) -> Vec<Choice> {
@@ -1212,6 +1230,7 @@ fn file_template(
     interests: &[Interest],
     forms: FileForms,
     notice: Option<String>,
+    part: Participation,
 ) -> FileTemplate {
     let lang = p.lang;
     let v = view(state, file);
@@ -1314,6 +1333,12 @@ fn file_template(
         ucla_errors: forms.ucla_errors,
         ons_errors: forms.ons_errors,
         consent_errors: forms.consent_errors,
+        resident_name: v.display_name.clone(),
+        proposals: part.proposals,
+        upcoming: part.upcoming,
+        past: part.past,
+        answer_errors: forms.answer_errors,
+        answer_error: forms.answer_error,
         p,
     }
 }
@@ -1344,7 +1369,7 @@ async fn render_file(
     user: &CurrentUser,
     id: i64,
     forms: FileForms,
-    notice: Option<String>,
+    done: &DoneQuery,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let file = match svc::read(state, user, ResidentId(id)).await {
@@ -1378,8 +1403,12 @@ async fn render_file(
         Err(e) => return Err(e),
     };
     let interests = activities_svc::interests(state).await?;
+    let lang = p.lang;
+    let part = participation(state, lang, user, &file, forms.answer.as_ref()).await?;
+    let notice = notice_of(lang, done.done.as_deref())
+        .or_else(|| part.answered_notice(lang, done.done.as_deref(), done.referral));
     page_with_status(
-        &file_template(state, p, &file, &interests, forms, notice),
+        &file_template(state, p, &file, &interests, forms, notice, part),
         status,
     )
 }
@@ -1391,14 +1420,13 @@ async fn show_file(
     path: web::Path<i64>,
     q: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let notice = notice_of(p.lang, q.done.as_deref());
     render_file(
         &state,
         p,
         &user,
         path.into_inner(),
         FileForms::default(),
-        notice,
+        &q,
         StatusCode::OK,
     )
     .await
@@ -1473,7 +1501,7 @@ async fn record_questionnaire(
         &user,
         id,
         forms,
-        None,
+        &DoneQuery::default(),
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await
@@ -1531,7 +1559,7 @@ async fn add_consent(
         &user,
         id,
         forms,
-        None,
+        &DoneQuery::default(),
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await
@@ -1565,7 +1593,7 @@ async fn withdraw_consent(
                 &user,
                 id,
                 forms,
-                None,
+                &DoneQuery::default(),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await
@@ -1622,6 +1650,12 @@ struct Card {
     organization: String,
     seats: Option<String>,
     reasons: Vec<String>,
+    /// Ids of the "propose" form's fields (one form per card).
+    note_id: String,
+    goes_along_id: String,
+    /// What was typed in the "propose" form, to show again with its errors.
+    note: String,
+    goes_along: bool,
 }
 
 fn cards(state: &AppState, lang: Lang, items: &[Suggested]) -> Result<Vec<Card>, AppError> {
@@ -1665,6 +1699,10 @@ fn cards(state: &AppState, lang: Lang, items: &[Suggested]) -> Result<Vec<Card>,
                     .map(|r| capitalize(&r.text))
                     .filter(|r| !r.is_empty())
                     .collect(),
+                note_id: format!("note-{}", v.session_id),
+                goes_along_id: format!("goes-along-{}", v.session_id),
+                note: String::new(),
+                goes_along: false,
             }
         })
         .collect())
@@ -1679,8 +1717,23 @@ struct SuggestionsTemplate {
     cards: Vec<Card>,
     /// The linker's forms (set aside, send by e-mail).
     tools: bool,
+    /// The "propose" form of each card (the resident's linkers).
+    propose: bool,
+    propose_errors: FormErrors,
     notice: Option<String>,
-    error: Option<String>,
+    /// (heading, message) of a form that failed.
+    error: Option<(String, String)>,
+}
+
+/// The errors and values of the forms of the suggestions page.
+#[derive(Default)]
+struct SuggestionForms {
+    /// (heading, message) of a form that failed as a whole.
+    error: Option<(String, String)>,
+    /// Errors of a "propose" form, next to its fields.
+    propose_errors: FormErrors,
+    /// The "propose" form to show again: (session, what was typed).
+    typed: Option<(i64, ProposeForm)>,
 }
 
 async fn render_suggestions(
@@ -1689,7 +1742,7 @@ async fn render_suggestions(
     user: &CurrentUser,
     id: i64,
     notice: Option<String>,
-    error: Option<String>,
+    forms: SuggestionForms,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let limit = state.settings.residents.suggestions_default;
@@ -1698,6 +1751,13 @@ async fn render_suggestions(
     let tz = city_tz(state);
     let today = Utc::now().with_timezone(&tz).date_naive();
     let name = f.resident.display_name.clone();
+    let mut cards = cards(state, lang, &items)?;
+    if let Some((session, typed)) = &forms.typed {
+        for c in cards.iter_mut().filter(|c| c.session_id == *session) {
+            c.note = typed.note.clone();
+            c.goes_along = truthy(&typed.goes_along);
+        }
+    }
     let mut p = p;
     p.title = lang.ta("rp-suggestions-title", &[("name", name.clone())]);
     page_with_status(
@@ -1714,10 +1774,12 @@ async fn render_suggestions(
                     ("date", day_in_sentence(lang, today, today)),
                 ],
             ),
-            cards: cards(state, lang, &items)?,
+            cards,
             tools: f.linkers.contains(&user.user.id) || f.resident.user_id == Some(user.user.id),
+            propose: f.linkers.contains(&user.user.id),
+            propose_errors: forms.propose_errors,
             notice,
-            error,
+            error: forms.error,
             p,
         },
         status,
@@ -1738,7 +1800,7 @@ async fn show_suggestions(
         &user,
         path.into_inner(),
         notice,
-        None,
+        SuggestionForms::default(),
         StatusCode::OK,
     )
     .await
@@ -1797,11 +1859,641 @@ async fn send_suggestion(
         ))),
         // No consent to reminders, or no e-mail: the page again, saying what is missing.
         Err(AppError::Conflict(m)) => {
-            let error = Some(p.t(m));
-            render_suggestions(&state, p, &user, id, None, error, StatusCode::CONFLICT).await
+            let forms = SuggestionForms {
+                error: Some((p.t("rp-send-failed"), p.t(m))),
+                ..Default::default()
+            };
+            render_suggestions(&state, p, &user, id, None, forms, StatusCode::CONFLICT).await
         }
         Err(e) => Err(e),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Proposals (a linker's referrals) and bookings, on the file and on a person's own page
+// ---------------------------------------------------------------------------------------------
+
+/// How a linker records the way a resident answered a proposal.
+const ANSWER_CHANNELS: &[&str] = &["phone", "in_person", "signed_paper"];
+/// A message id built from a stored value, or the value itself when there is no message.
+fn word(lang: Lang, prefix: &str, value: &str) -> String {
+    let key = format!("{prefix}{value}");
+    let s = lang.t(&key);
+    if s == key {
+        value.to_string()
+    } else {
+        s
+    }
+}
+
+/// What the pages say of a session: past ones too, which the discovery index no longer holds.
+struct SessionFacts {
+    title: String,
+    starts_at: chrono::NaiveDateTime,
+    ends_at: chrono::NaiveDateTime,
+}
+
+/// The sessions and activities named by bookings and proposals: (session → facts,
+/// activity → title).
+async fn facts_of(
+    state: &AppState,
+    sessions: Vec<i64>,
+    activities: Vec<i64>,
+) -> Result<(HashMap<i64, SessionFacts>, HashMap<i64, String>), AppError> {
+    use crate::db::schema::{activities as a, activity_sessions as s};
+    use diesel::prelude::*;
+    if sessions.is_empty() && activities.is_empty() {
+        return Ok((HashMap::new(), HashMap::new()));
+    }
+    let (rows, titles) = state
+        .db
+        .run(move |conn| {
+            let rows: Vec<(i64, String, chrono::NaiveDateTime, chrono::NaiveDateTime)> = s::table
+                .inner_join(a::table)
+                .filter(s::id.eq_any(&sessions))
+                .select((s::id, a::title, s::starts_at, s::ends_at))
+                .load(conn)?;
+            let titles: Vec<(i64, String)> = a::table
+                .filter(a::id.eq_any(&activities))
+                .select((a::id, a::title))
+                .load(conn)?;
+            Ok((rows, titles))
+        })
+        .await?;
+    Ok((
+        rows.into_iter()
+            .map(|(id, title, starts_at, ends_at)| {
+                (
+                    id,
+                    SessionFacts {
+                        title,
+                        starts_at,
+                        ends_at,
+                    },
+                )
+            })
+            .collect(),
+        titles.into_iter().collect(),
+    ))
+}
+
+/// "Martedì 3 marzo, 10:00–11:30" for stored UTC times.
+fn when_stored_span(
+    state: &AppState,
+    lang: Lang,
+    starts: chrono::NaiveDateTime,
+    ends: chrono::NaiveDateTime,
+) -> String {
+    let tz = city_tz(state);
+    let (s, e) = (utc(starts).with_timezone(&tz), utc(ends).with_timezone(&tz));
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    let day = day_words(lang, s.date_naive(), today);
+    if s.date_naive() == e.date_naive() {
+        format!("{day}, {}–{}", s.format("%H:%M"), e.format("%H:%M"))
+    } else {
+        format!("{day}, {}", s.format("%H:%M"))
+    }
+}
+
+/// A booking's state in words: "Seat confirmed", "On the waiting list: number 2".
+fn booking_words(lang: Lang, b: &psvc::BookingState) -> String {
+    match b.booking.status.as_str() {
+        "waitlisted" => lang.ta(
+            "prop-booking-waitlisted",
+            &[(
+                "place",
+                b.place_in_line
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "?".into()),
+            )],
+        ),
+        other => word(lang, "prop-booking-", other),
+    }
+}
+
+/// The badge of a booking or proposal state.
+fn badge_of(status: &str) -> &'static str {
+    match status {
+        "confirmed" | "accepted" | "attended" => "status-accredited",
+        "cancelled" | "declined" | "did_not_attend" | "no_show" => "status-suspended",
+        "expired" => "status-rejected",
+        _ => "status-pending",
+    }
+}
+
+/// One proposal as the pages show it.
+struct Proposal {
+    id: i64,
+    title: String,
+    url: String,
+    when: Option<String>,
+    status_words: String,
+    badge: &'static str,
+    note: String,
+    goes_along: bool,
+    by: Option<String>,
+    /// "Answer by …", while it waits for an answer.
+    expires: Option<String>,
+    /// How it was answered and why ("by phone: …").
+    answer: Option<String>,
+    /// The seat or the place in line it booked.
+    booking: Option<String>,
+    history: Vec<String>,
+    /// Waiting for an answer (the answer forms are shown).
+    open: bool,
+    /// Sessions to choose from, when the proposal named only the activity.
+    sessions: Vec<Choice>,
+    /// Ids of the answer form's fields (several forms share a page).
+    channel_id: String,
+    reason_id: String,
+    session_field_id: String,
+    /// What was typed in this proposal's form, to show again with its errors.
+    channels: Vec<Choice>,
+    reason: String,
+    share_contact: bool,
+    share_needs: bool,
+}
+
+/// One booking as the file shows it.
+struct BookingLine {
+    title: String,
+    url: String,
+    when: String,
+    status_words: String,
+    badge: &'static str,
+    companion: Option<String>,
+    /// The organizer's register.
+    attendance: Option<String>,
+    /// What the person said afterwards.
+    said: Option<String>,
+    disagree: bool,
+}
+
+/// A resident's proposals and bookings, in words.
+#[derive(Default)]
+struct Participation {
+    proposals: Vec<Proposal>,
+    upcoming: Vec<BookingLine>,
+    past: Vec<BookingLine>,
+}
+
+impl Participation {
+    /// The words of a page's notice after an answer (with the booking it made).
+    fn answered_notice(
+        &self,
+        lang: Lang,
+        done: Option<&str>,
+        referral: Option<i64>,
+    ) -> Option<String> {
+        let key = match done? {
+            "accepted" => "prop-done-accepted",
+            "declined" => "prop-done-declined",
+            "proposed" => "prop-done-proposed",
+            _ => return None,
+        };
+        let mut s = lang.t(key);
+        if done == Some("accepted") {
+            if let Some(b) = referral
+                .and_then(|r| self.proposals.iter().find(|x| x.id == r))
+                .and_then(|x| x.booking.as_ref())
+            {
+                s = format!("{s} {b}.");
+            }
+        }
+        Some(s)
+    }
+}
+
+/// What the answer form holds.
+#[derive(Debug, Default, Deserialize)]
+struct AnswerForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    session_id: String,
+    #[serde(default)]
+    share_contact: String,
+    #[serde(default)]
+    share_needs: String,
+}
+
+/// Loads and words a resident's proposals and bookings. `typed` is an answer form to show
+/// again (with its errors) for one proposal.
+async fn participation(
+    state: &AppState,
+    lang: Lang,
+    user: &CurrentUser,
+    file: &FullFile,
+    typed: Option<&(i64, AnswerForm)>,
+) -> Result<Participation, AppError> {
+    let id = ResidentId(file.entry.resident.id);
+    let referrals = psvc::referrals(state, user, id).await?;
+    let bookings = psvc::of_resident(state, user, id).await?;
+    let mut sessions: Vec<i64> = bookings.iter().map(|b| b.booking.session_id).collect();
+    sessions.extend(referrals.iter().filter_map(|r| r.referral.session_id));
+    sessions.sort_unstable();
+    sessions.dedup();
+    let mut activities: Vec<i64> = referrals.iter().map(|r| r.referral.activity_id).collect();
+    activities.sort_unstable();
+    activities.dedup();
+    let (sessions, titles) = facts_of(state, sessions, activities).await?;
+    let now = crate::db::now();
+    let own_user = file.entry.resident.user_id;
+    let name_of = |uid: Option<i64>| -> Option<String> {
+        let uid = uid?;
+        if Some(uid) == own_user {
+            return Some(lang.t("prop-by-resident"));
+        }
+        file.linkers
+            .iter()
+            .find(|l| l.linker_user_id == uid)
+            .map(|l| l.display_name.clone())
+    };
+    let snapshot = state.index.snapshot().ok();
+    let mut out = Participation::default();
+    for full in &referrals {
+        let r = &full.referral;
+        let facts = r.session_id.and_then(|s| sessions.get(&s));
+        let title = facts
+            .map(|f| f.title.clone())
+            .or_else(|| titles.get(&r.activity_id).cloned())
+            .unwrap_or_default();
+        let open = r.status == "proposed";
+        let mine = typed.filter(|(rid, _)| *rid == r.id).map(|(_, f)| f);
+        let typed_channel = mine.map(|f| f.channel.trim()).unwrap_or("");
+        let session_choices = match (&snapshot, r.session_id, open) {
+            (Some(snap), None, true) => snap
+                .entry(r.activity_id)
+                .map(|e| {
+                    let chosen = mine.map(|f| f.session_id.trim()).unwrap_or("");
+                    e.sessions
+                        .iter()
+                        .filter_map(|s| {
+                            let starts = DateTime::from_timestamp(s.starts_at, 0)?.naive_utc();
+                            let ends = DateTime::from_timestamp(s.ends_at(), 0)?.naive_utc();
+                            Some(Choice::new(
+                                s.id.to_string(),
+                                when_stored_span(state, lang, starts, ends),
+                                chosen == s.id.to_string(),
+                            ))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let booking = r
+            .booking_id
+            .and_then(|b| bookings.iter().find(|x| x.booking.id == b))
+            .map(|b| booking_words(lang, b));
+        let answer = r.answered_at.map(|_| {
+            let how = lang.ta(
+                if r.status == "declined" {
+                    "prop-answer-no"
+                } else {
+                    "prop-answer-yes"
+                },
+                &[("how", word(lang, "prop-channel-", &r.answer_channel))],
+            );
+            if r.answer_reason.is_empty() {
+                how
+            } else {
+                lang.ta(
+                    "prop-answer-with-reason",
+                    &[("how", how), ("reason", r.answer_reason.clone())],
+                )
+            }
+        });
+        out.proposals.push(Proposal {
+            id: r.id,
+            url: match r.session_id {
+                Some(s) => format!("/sessions/{s}"),
+                None => format!("/activities/{}", r.activity_id),
+            },
+            when: facts.map(|f| when_stored_span(state, lang, f.starts_at, f.ends_at)),
+            status_words: word(lang, "prop-status-", &r.status),
+            badge: badge_of(&r.status),
+            note: r.note.clone(),
+            goes_along: r.goes_along,
+            by: name_of(Some(r.linker_user_id)),
+            expires: open.then(|| when_stored(r.expires_at, lang)),
+            answer,
+            booking,
+            history: full
+                .events
+                .iter()
+                .map(|e| {
+                    let mut line = format!(
+                        "{}: {}",
+                        when_stored(e.at, lang),
+                        word(lang, "prop-event-", &e.status)
+                    );
+                    if !e.channel.is_empty() {
+                        line = format!("{line} ({})", word(lang, "prop-channel-", &e.channel));
+                    }
+                    if e.by_user.is_some() && e.by_user == own_user {
+                        line = format!("{line}, {}", lang.t("prop-history-by-resident"));
+                    } else if let Some(who) = name_of(e.by_user) {
+                        line = format!("{line}, {}", lang.ta("prop-history-by", &[("who", who)]));
+                    }
+                    if !e.note.is_empty() {
+                        line = lang.ta(
+                            "prop-answer-with-reason",
+                            &[("how", line), ("reason", e.note.clone())],
+                        );
+                    }
+                    line
+                })
+                .collect(),
+            open,
+            sessions: session_choices,
+            channel_id: format!("channel-{}", r.id),
+            reason_id: format!("reason-{}", r.id),
+            session_field_id: format!("session-{}", r.id),
+            channels: ANSWER_CHANNELS
+                .iter()
+                .map(|c| {
+                    Choice::new(
+                        *c,
+                        lang.t(&format!("prop-answer-channel-{c}")),
+                        typed_channel == *c,
+                    )
+                })
+                .collect(),
+            reason: mine.map(|f| f.reason.clone()).unwrap_or_default(),
+            share_contact: mine.is_some_and(|f| truthy(&f.share_contact)),
+            share_needs: mine.is_some_and(|f| truthy(&f.share_needs)),
+            title,
+        });
+    }
+    for b in &bookings {
+        let bk = &b.booking;
+        let facts = sessions.get(&bk.session_id);
+        let line = BookingLine {
+            title: facts.map(|f| f.title.clone()).unwrap_or_default(),
+            url: format!("/sessions/{}", bk.session_id),
+            when: facts
+                .map(|f| when_stored_span(state, lang, f.starts_at, f.ends_at))
+                .unwrap_or_default(),
+            status_words: booking_words(lang, b),
+            badge: badge_of(&bk.status),
+            companion: (!bk.companion.is_empty()).then(|| {
+                lang.ta(
+                    "prop-companion",
+                    &[("who", word(lang, "prop-companion-", &bk.companion))],
+                )
+            }),
+            attendance: (!bk.attendance.is_empty())
+                .then(|| word(lang, "prop-attendance-", &bk.attendance)),
+            said: (!bk.self_report.is_empty()).then(|| {
+                let mut s = word(lang, "prop-said-", &bk.self_report);
+                if bk.felt_welcome == Some(true) {
+                    s = format!("{s} · {}", lang.t("prop-said-welcome"));
+                }
+                if bk.would_return == Some(true) {
+                    s = format!("{s} · {}", lang.t("prop-said-return"));
+                }
+                s
+            }),
+            disagree: crate::domain::participation::reports_disagree(
+                &bk.attendance,
+                &bk.self_report,
+            ),
+        };
+        if facts.is_some_and(|f| f.starts_at > now) {
+            out.upcoming.push(line);
+        } else {
+            out.past.push(line);
+        }
+    }
+    Ok(out)
+}
+
+/// Field errors of an answer, under the ids of that proposal's fields.
+fn answer_errors(rid: i64, fields: FieldErrors) -> FieldErrors {
+    fields
+        .into_iter()
+        .map(|(k, v)| {
+            let k = match k.as_str() {
+                "reason" => format!("reason-{rid}"),
+                "session_id" => format!("session-{rid}"),
+                _ => format!("channel-{rid}"),
+            };
+            (k, v)
+        })
+        .collect()
+}
+
+/// Reads an answer form: accept or decline, and the session when one must be chosen.
+fn answer_input(rid: i64, f: &AnswerForm, online: bool) -> Result<psvc::AnswerInput, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let accept = match f.decision.trim() {
+        "accept" => true,
+        "decline" => false,
+        _ => {
+            errors.insert(format!("channel-{rid}"), "prop-err-decision".into());
+            false
+        }
+    };
+    if !online && f.channel.trim().is_empty() {
+        errors.insert(format!("channel-{rid}"), "prop-err-channel-missing".into());
+    }
+    let session_id = match f.session_id.trim() {
+        "" => None,
+        s => match s.parse::<i64>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                errors.insert(format!("session-{rid}"), "prop-err-session-missing".into());
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(psvc::AnswerInput {
+        accept,
+        session_id,
+        reason: f.reason.clone(),
+        channel: if online {
+            "online".into()
+        } else {
+            f.channel.trim().to_string()
+        },
+        share_contact: truthy(&f.share_contact),
+        share_needs: truthy(&f.share_needs),
+    })
+}
+
+/// Whether a referral belongs to the resident (else the page answers 404).
+async fn referral_of(
+    state: &AppState,
+    user: &CurrentUser,
+    id: ResidentId,
+    rid: i64,
+) -> Result<(), AppError> {
+    let list = psvc::referrals(state, user, id).await?;
+    if list.iter().any(|r| r.referral.id == rid) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// What an answer led to: a redirect, or the form again with its errors.
+enum Answered {
+    Done(String),
+    Again(Box<FileForms>, StatusCode),
+}
+
+async fn answer_for(
+    state: &AppState,
+    p: &PageCtx,
+    user: &CurrentUser,
+    rid: i64,
+    f: AnswerForm,
+    online: bool,
+) -> Result<Answered, AppError> {
+    let (errors, general) = match answer_input(rid, &f, online) {
+        Ok(input) => match psvc::answer(state, user, rid, input).await {
+            Ok((r, _)) => {
+                let done = if r.status == "declined" {
+                    "declined"
+                } else {
+                    "accepted"
+                };
+                return Ok(Answered::Done(format!("done={done}&referral={rid}")));
+            }
+            Err(AppError::Validation(fields)) => {
+                (translate(&answer_errors(rid, fields), p.lang), None)
+            }
+            Err(AppError::Conflict(m)) => (FormErrors::new(), Some(p.t(m))),
+            Err(e) => return Err(e),
+        },
+        Err(fields) => (translate(&fields, p.lang), None),
+    };
+    let status = if general.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(Answered::Again(
+        Box::new(FileForms {
+            answer_errors: errors,
+            answer_error: general,
+            answer: Some((rid, f)),
+            ..Default::default()
+        }),
+        status,
+    ))
+}
+
+/// A linker records the resident's answer to a proposal.
+async fn answer_proposal(
+    state: web::Data<AppState>,
+    p: PageCtx,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+    form: CsrfForm<AnswerForm>,
+) -> Result<HttpResponse, AppError> {
+    let (id, rid) = path.into_inner();
+    referral_of(&state, &user, ResidentId(id), rid).await?;
+    match answer_for(&state, &p, &user, rid, form.0, false).await? {
+        Answered::Done(q) => Ok(see_other(&format!("{LINKER_BASE}/{id}?{q}#proposal-{rid}"))),
+        Answered::Again(forms, status) => {
+            render_file(&state, p, &user, id, *forms, &DoneQuery::default(), status).await
+        }
+    }
+}
+
+/// The resident answers a proposal themself (online).
+async fn answer_own_proposal(
+    state: web::Data<AppState>,
+    p: PageCtx,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    form: CsrfForm<AnswerForm>,
+) -> Result<HttpResponse, AppError> {
+    let rid = path.into_inner();
+    let id = svc::own_id(&state, &user)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    referral_of(&state, &user, id, rid).await?;
+    match answer_for(&state, &p, &user, rid, form.0, true).await? {
+        Answered::Done(q) => Ok(see_other(&format!("/me/profile?{q}#proposal-{rid}"))),
+        Answered::Again(forms, status) => render_own(&state, p, &user, None, *forms, status).await,
+    }
+}
+
+/// What the "propose" form of a suggestion holds.
+#[derive(Debug, Default, Deserialize)]
+struct ProposeForm {
+    #[serde(default)]
+    session_id: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    goes_along: String,
+}
+
+/// A linker proposes a suggested session to the resident.
+async fn propose(
+    state: web::Data<AppState>,
+    p: PageCtx,
+    user: CurrentUser,
+    path: web::Path<i64>,
+    form: CsrfForm<ProposeForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let f = form.0;
+    let session = f
+        .session_id
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| AppError::NotFound)?;
+    let input = psvc::ReferralInput {
+        activity_id: None,
+        session_id: Some(session),
+        note: f.note.clone(),
+        goes_along: truthy(&f.goes_along),
+    };
+    let (errors, error) = match psvc::refer(&state, &user, ResidentId(id), input).await {
+        Ok(r) => {
+            return Ok(see_other(&format!(
+                "{LINKER_BASE}/{id}?done=proposed&referral={}#proposal-{}",
+                r.id, r.id
+            )))
+        }
+        Err(AppError::Validation(fields)) => {
+            let mut errors = FieldErrors::new();
+            let mut general = None;
+            for (k, v) in fields {
+                if k == "note" {
+                    errors.insert(format!("note-{session}"), v);
+                } else {
+                    general = Some(p.t(&v));
+                }
+            }
+            (translate(&errors, p.lang), general)
+        }
+        Err(AppError::Conflict(m)) => (FormErrors::new(), Some(p.t(m))),
+        Err(e) => return Err(e),
+    };
+    let status = if error.is_some() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let again = SuggestionForms {
+        error: error.map(|e| (p.t("prop-failed"), e)),
+        propose_errors: errors,
+        typed: Some((session, f)),
+    };
+    render_suggestions(&state, p, &user, id, None, again, status).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1819,8 +2511,14 @@ struct OwnTemplate {
     /// Why there are no suggestions, when there cannot be any.
     no_suggestions: Option<String>,
     tools: bool,
+    /// Suggestions are proposed by linkers, not here.
+    propose: bool,
+    propose_errors: FormErrors,
     base: String,
     notice: Option<String>,
+    proposals: Vec<Proposal>,
+    answer_errors: FormErrors,
+    answer_error: Option<String>,
 }
 
 async fn show_own(
@@ -1829,7 +2527,7 @@ async fn show_own(
     user: CurrentUser,
     q: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(id) = svc::own_id(&state, &user).await? else {
+    if svc::own_id(&state, &user).await?.is_none() {
         let f = new_values(p.lang);
         return render_form(
             &state,
@@ -1840,38 +2538,71 @@ async fn show_own(
             StatusCode::OK,
         )
         .await;
-    };
+    }
+    render_own(
+        &state,
+        p,
+        &user,
+        Some(&q),
+        FileForms::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// A person's own page: suggestions, proposals from their linkers, profile and consents.
+async fn render_own(
+    state: &AppState,
+    p: PageCtx,
+    user: &CurrentUser,
+    done: Option<&DoneQuery>,
+    forms: FileForms,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let id = svc::own_id(state, user).await?.ok_or(AppError::NotFound)?;
     let lang = p.lang;
-    let file = svc::read(&state, &user, id).await?;
-    let interests = activities_svc::interests(&state).await?;
-    let v = view(&state, &file);
+    let file = svc::read(state, user, id).await?;
+    let interests = activities_svc::interests(state).await?;
+    let v = view(state, &file);
     let limit = state.settings.residents.suggestions_default;
-    let (cards, no_suggestions) = match svc::suggestions(&state, &user, id, limit).await {
-        Ok((_, items)) => (cards(&state, lang, &items)?, None),
+    let (cards, no_suggestions) = match svc::suggestions(state, user, id, limit).await {
+        Ok((_, items)) => (cards(state, lang, &items)?, None),
         Err(AppError::Conflict(m)) => (Vec::new(), Some(lang.t(m))),
         Err(e) => return Err(e),
     };
+    let part = participation(state, lang, user, &file, forms.answer.as_ref()).await?;
     let active: Vec<&str> = file
         .consents
         .iter()
         .filter(|c| c.withdrawn_at.is_none())
         .map(|c| c.purpose.as_str())
         .collect();
-    page(&OwnTemplate {
-        facts: profile_facts(&state, lang, &v, &interests),
-        consents: consent_lines(lang, &file),
-        missing_purposes: PURPOSES
-            .iter()
-            .filter(|p| !active.contains(p))
-            .map(|p| Choice::new(*p, lang.t(&format!("rp-consent-own-{p}")), false))
-            .collect(),
-        cards,
-        no_suggestions,
-        tools: false,
-        base: "/me/profile".into(),
-        notice: notice_of(lang, q.done.as_deref()),
-        p: p.titled("rp-own-title"),
-    })
+    let done_word = done.and_then(|d| d.done.as_deref());
+    let notice = notice_of(lang, done_word)
+        .or_else(|| part.answered_notice(lang, done_word, done.and_then(|d| d.referral)));
+    page_with_status(
+        &OwnTemplate {
+            facts: profile_facts(state, lang, &v, &interests),
+            consents: consent_lines(lang, &file),
+            missing_purposes: PURPOSES
+                .iter()
+                .filter(|p| !active.contains(p))
+                .map(|p| Choice::new(*p, lang.t(&format!("rp-consent-own-{p}")), false))
+                .collect(),
+            cards,
+            no_suggestions,
+            tools: false,
+            propose: false,
+            propose_errors: FormErrors::new(),
+            base: "/me/profile".into(),
+            notice,
+            proposals: part.proposals,
+            answer_errors: forms.answer_errors,
+            answer_error: forms.answer_error,
+            p: p.titled("rp-own-title"),
+        },
+        status,
+    )
 }
 
 async fn create_own(
@@ -2128,6 +2859,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/linker/residents/{id:\\d+}/suggestions/send",
             web::post().to(send_suggestion),
         )
+        .route(
+            "/linker/residents/{id:\\d+}/referrals",
+            web::post().to(propose),
+        )
+        .route(
+            "/linker/residents/{id:\\d+}/referrals/{referral:\\d+}/answer",
+            web::post().to(answer_proposal),
+        )
         .route("/me/profile", web::get().to(show_own))
         .route("/me/profile", web::post().to(create_own))
         .route("/me/profile/edit", web::get().to(show_own_edit))
@@ -2136,6 +2875,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/me/profile/consents/withdrawal",
             web::post().to(withdraw_own_consent),
+        )
+        .route(
+            "/me/profile/referrals/{referral:\\d+}/answer",
+            web::post().to(answer_own_proposal),
         )
         .route("/ask-to-be-called", web::get().to(show_ask))
         .route("/ask-to-be-called", web::post().to(ask_to_be_called))
@@ -2193,6 +2936,88 @@ mod tests {
                 assert_ne!(lang.t(k), *k, "{k} is missing in {}", lang.code());
             }
         }
+    }
+
+    /// The words of proposals and bookings, built from stored values, exist in every language.
+    #[test]
+    fn every_word_of_proposals_and_bookings_exists() {
+        let statuses = [
+            "proposed",
+            "accepted",
+            "declined",
+            "expired",
+            "attended",
+            "did_not_attend",
+            "cancelled",
+        ];
+        let channels = [
+            "online",
+            "phone",
+            "in_person",
+            "signed_paper",
+            "register",
+            "participant",
+            "linker",
+            "link",
+            "automatic",
+        ];
+        let mut keys: Vec<String> = Vec::new();
+        keys.extend(statuses.iter().map(|s| format!("prop-status-{s}")));
+        keys.extend(statuses.iter().map(|s| format!("prop-event-{s}")));
+        keys.extend(channels.iter().map(|c| format!("prop-channel-{c}")));
+        keys.extend(
+            ANSWER_CHANNELS
+                .iter()
+                .map(|c| format!("prop-answer-channel-{c}")),
+        );
+        keys.extend(
+            ["confirmed", "unconfirmed", "cancelled"]
+                .iter()
+                .map(|s| format!("prop-booking-{s}")),
+        );
+        keys.extend(
+            ["linker", "volunteer"]
+                .iter()
+                .map(|c| format!("prop-companion-{c}")),
+        );
+        keys.extend(
+            ["attended", "no_show"]
+                .iter()
+                .map(|a| format!("prop-attendance-{a}")),
+        );
+        keys.extend(
+            ["went", "did_not_go"]
+                .iter()
+                .map(|s| format!("prop-said-{s}")),
+        );
+        for lang in Lang::all() {
+            for k in &keys {
+                assert_ne!(lang.t(k), *k, "{k} is missing in {}", lang.code());
+            }
+            let line = lang.ta("prop-booking-waitlisted", &[("place", "2".into())]);
+            assert!(line.contains('2'), "{line}");
+            let part = Participation::default();
+            for done in ["accepted", "declined", "proposed"] {
+                assert!(part.answered_notice(lang, Some(done), None).is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn an_answer_form_says_what_is_missing_next_to_its_fields() {
+        let f: AnswerForm = serde_html_form::from_str("decision=accept&session_id=x").unwrap();
+        let e = answer_input(7, &f, false).unwrap_err();
+        assert!(
+            e.contains_key("channel-7") && e.contains_key("session-7"),
+            "{e:?}"
+        );
+        let f: AnswerForm =
+            serde_html_form::from_str("decision=decline&reason=busy&share_needs=1").unwrap();
+        let input = answer_input(7, &f, true).unwrap();
+        assert!(!input.accept && input.share_needs && !input.share_contact);
+        assert_eq!(input.channel, "online");
+        let f: AnswerForm = serde_html_form::from_str("decision=maybe&channel=phone").unwrap();
+        assert!(answer_input(7, &f, false).is_err());
     }
 
     #[test]
