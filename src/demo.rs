@@ -462,6 +462,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let activities = seed_activities(state, 30).await?;
     let residents = seed_residents(state).await?;
+    seed_participation(state).await?;
     state
         .index
         .rebuild(&state.db)
@@ -686,6 +687,134 @@ async fn seed_residents(state: &AppState) -> anyhow::Result<usize> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(done)
+}
+
+/// Taking part in the demo: Giulia has booked Rosa on a game of bocce, proposed the gentle
+/// exercise class (which holds two seats for referrals) to Franco, who has not answered yet,
+/// and two people have joined that class by phone.
+async fn seed_participation(state: &AppState) -> anyhow::Result<()> {
+    use crate::db::participation::{self as pdb, NewBooking};
+    use crate::db::schema::{activities, activity_sessions, residents};
+    use diesel::prelude::*;
+    let expiry = state.settings.participation.referral_expiry_days;
+    state
+        .db
+        .tx(move |conn| {
+            let giulia = accounts::find_user_by_email(conn, "giulia@legami.demo")?
+                .ok_or(AppError::NotFound)?
+                .uid();
+            let now = db::now();
+            let first_session =
+                |conn: &mut AnyConnection,
+                 title: &str|
+                 -> Result<Option<(i64, i64, chrono::NaiveDateTime)>, AppError> {
+                    Ok(activity_sessions::table
+                        .inner_join(activities::table)
+                        .filter(activities::title.like(format!("{title}%")))
+                        .filter(activity_sessions::starts_at.gt(now + chrono::Duration::hours(6)))
+                        .order(activity_sessions::starts_at.asc())
+                        .select((
+                            activity_sessions::id,
+                            activities::id,
+                            activity_sessions::starts_at,
+                        ))
+                        .first(conn)
+                        .optional()?)
+                };
+            let resident =
+                |conn: &mut AnyConnection, name: &str| -> Result<Option<i64>, AppError> {
+                    Ok(residents::table
+                        .filter(residents::display_name.eq(name))
+                        .select(residents::id)
+                        .first(conn)
+                        .optional()?)
+                };
+            let booking = |session_id: i64,
+                           key: String,
+                           resident_id: Option<i64>,
+                           name: &str,
+                           phone: &str,
+                           channel: &str,
+                           booked_by: Option<i64>| NewBooking {
+                session_id,
+                participant_key: key,
+                resident_id,
+                user_id: None,
+                guest_name: name.into(),
+                guest_email: String::new(),
+                guest_phone: phone.into(),
+                seats: 1,
+                companion: String::new(),
+                referral_id: None,
+                status: String::new(),
+                position: 0,
+                channel: channel.into(),
+                booked_by,
+                share_contact: !phone.is_empty(),
+                share_needs: false,
+                manage_token_hash: crate::auth::tokens::hash_token(
+                    &crate::auth::tokens::new_token(),
+                ),
+                created_at: now,
+                confirmed_at: None,
+            };
+            if let (Some((sid, _, _)), Some(rosa)) = (
+                first_session(conn, "Bocce insieme")?,
+                resident(conn, "Rosa (demo)")?,
+            ) {
+                crate::services::participation::book_in(
+                    conn,
+                    booking(
+                        sid,
+                        format!("r:{rosa}"),
+                        Some(rosa),
+                        "",
+                        "",
+                        "linker",
+                        Some(giulia.0),
+                    ),
+                    false,
+                )?;
+            }
+            if let Some((sid, aid, starts)) = first_session(conn, "Ginnastica dolce")? {
+                for (i, name) in ["Pina", "Aldo"].iter().enumerate() {
+                    let phone = format!("+39 333 000000{i}");
+                    crate::services::participation::book_in(
+                        conn,
+                        booking(
+                            sid,
+                            format!("g:demo-{i}"),
+                            None,
+                            name,
+                            &phone,
+                            "guest",
+                            None,
+                        ),
+                        false,
+                    )?;
+                }
+                if let Some(franco) = resident(conn, "Franco (demo)")? {
+                    pdb::insert_referral(
+                        conn,
+                        &pdb::NewReferral {
+                            resident_id: franco,
+                            activity_id: aid,
+                            session_id: Some(sid),
+                            linker_user_id: giulia.0,
+                            note: "Ti accompagno io la prima volta, se vuoi.".into(),
+                            goes_along: true,
+                            status: "proposed".into(),
+                            created_at: now,
+                            expires_at: (now + chrono::Duration::days(expiry)).min(starts),
+                            updated_at: now,
+                        },
+                    )?;
+                }
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// Creates a verified administrator, or promotes an existing account.

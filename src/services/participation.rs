@@ -238,6 +238,16 @@ fn seat_and_insert(
     })
 }
 
+/// Books inside the caller's transaction with the same seat rule as a join (for seeding the
+/// demo); the booking as stored.
+pub fn book_in(
+    conn: &mut AnyConnection,
+    b: NewBooking,
+    referred: bool,
+) -> Result<Booking, AppError> {
+    Ok(seat_and_insert(conn, b, referred, db::now())?.booking)
+}
+
 /// Serves the waitlist right after `arrived` was put on it. If `arrived` itself gets a seat
 /// it got it on arrival, not from the waitlist: it is not marked (nor announced) as promoted.
 /// Returns the others who were promoted.
@@ -307,6 +317,15 @@ async fn publish(state: &AppState, session_id: i64, changed: &[i64]) {
         return;
     };
     let count = seat_count(&seats, now);
+    state.index.set_seats(
+        session_id,
+        crate::index::SeatLine {
+            capacity: count.capacity,
+            confirmed: count.confirmed,
+            waiting: count.waiting,
+            left: count.seats_left,
+        },
+    );
     for b in rows {
         if let Some(r) = b.resident_id {
             state.residents.evict(r);
@@ -352,6 +371,16 @@ async fn publish_join(state: &AppState, s: &Seated) {
         state.residents.evict(r);
     }
     let now = db::now();
+    // This instance's copy follows at once; the others through the bus.
+    state.index.set_seats(
+        b.session_id,
+        crate::index::SeatLine {
+            capacity: s.counters.capacity,
+            confirmed: s.counters.taken,
+            waiting: s.counters.waiting,
+            left: s.counters.left(now),
+        },
+    );
     state
         .bus
         .publish(Event::BookingChanged {

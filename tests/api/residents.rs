@@ -326,6 +326,71 @@ both_backends! {
         assert!(eventually(|| async { titles(&suggestions(&app, &linker, id).await).is_empty() }).await, "cancelled");
     }
 
+    async fn booked_sessions_leave_the_suggestions_and_full_ones_say_there_is_a_waitlist(app) {
+        let admin = app.admin_client().await;
+        let (linker, _) = accredited_linker(&app, &admin, "giulia@example.org", "Giulia").await;
+        let p = Publisher::new(&app, "org@example.org", "Circolo di Brera").await;
+        let walk = interest(&app, "walking-group").await;
+        p.create(&app, &activity_at("Passeggiata", near(300.0, 0.0), Weekday::Tue, 10, &[walk], |_| {})).await;
+        let full = p.create(&app, &activity_at("Coro pieno", near(400.0, 0.0), Weekday::Wed, 10, &[walk], |b| { b["capacity"] = json!(1); })).await;
+        let id = register(&app, &linker, &resident_body("Maria")).await;
+        let s = suggestions(&app, &linker, id).await;
+        assert_eq!(titles(&s).len(), 2, "{s}");
+
+        // Someone takes the only seat of the choir's next session: it is still suggested
+        // (the waitlist is open) with one seat fewer and the waitlist said in words.
+        let choir_session = full["sessions"][0]["id"].as_i64().unwrap();
+        expect_status(app.post_json(&Client::new(), &format!("/api/v1/sessions/{choir_session}/bookings"), &json!({"name": "Anna", "phone": "+39 333 1111111"})).await, 201).await;
+        let s = suggestions(&app, &linker, id).await;
+        let choir = s["suggestions"].as_array().unwrap().iter().find(|x| x["title"] == "Coro pieno").unwrap().clone();
+        assert_eq!(choir["session_id"].as_i64(), Some(choir_session), "{choir}");
+        assert_eq!(choir["seats_left"], 0, "{choir}");
+        let kinds: Vec<&str> = choir["reasons"].as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap()).collect();
+        assert!(kinds.contains(&"waitlist"), "{kinds:?}");
+        // Discovery shows the same count.
+        let found = expect_status(app.get(&Client::new(), &format!("/api/v1/sessions?lat={}&lon={}&radius_m=2000", HOME.0, HOME.1)).await, 200).await;
+        let line = found["items"].as_array().unwrap().iter().find(|x| x["id"].as_i64() == Some(choir_session)).unwrap().clone();
+        assert_eq!((line["seats_left"].as_i64(), line["waiting"].as_i64()), (Some(0), Some(0)), "{line}");
+
+        // The linker books Maria on the walk: that activity leaves her suggestions.
+        let walk_session = s["suggestions"].as_array().unwrap().iter().find(|x| x["title"] == "Passeggiata").unwrap()["session_id"].as_i64().unwrap();
+        let b = expect_status(app.post_json(&linker, &format!("/api/v1/sessions/{walk_session}/bookings"), &json!({"resident_id": id})).await, 201).await;
+        assert_eq!(b["status"], "confirmed");
+        assert_eq!(titles(&suggestions(&app, &linker, id).await), vec!["Coro pieno"]);
+        // Cancelled: suggested again.
+        expect_status(app.delete(&linker, &format!("/api/v1/bookings/{}", b["id"])).await, 200).await;
+        assert_eq!(titles(&suggestions(&app, &linker, id).await).len(), 2, "cancelled: suggested again");
+    }
+
+    async fn welcome_features_count_for_residents_only_until_they_have_taken_part(app) {
+        let admin = app.admin_client().await;
+        let (linker, _) = accredited_linker(&app, &admin, "giulia@example.org", "Giulia").await;
+        let p = Publisher::new(&app, "org@example.org", "Circolo di Brera").await;
+        let walk = interest(&app, "walking-group").await;
+        p.create(&app, &activity_at("Benvenuti", near(300.0, 0.0), Weekday::Tue, 10, &[walk], |b| { b["low_barrier"] = json!(["welcomer"]); })).await;
+        let went = p.create(&app, &activity_at("Gia fatta", near(350.0, 0.0), Weekday::Thu, 10, &[walk], |_| {})).await;
+        let id = register(&app, &linker, &resident_body("Maria")).await;
+        let welcome = |s: &Value| -> f64 {
+            let w = s["suggestions"].as_array().unwrap().iter().find(|x| x["title"] == "Benvenuti").unwrap();
+            w["parts"]["welcome"].as_f64().unwrap()
+        };
+        assert!(welcome(&suggestions(&app, &linker, id).await) > 0.0, "a newcomer counts welcomers");
+
+        // Maria goes to another activity (its session moved into the past: the tests' only
+        // way to move the clock) and says she went.
+        let sid = went["sessions"][0]["id"].as_i64().unwrap();
+        let b = expect_status(app.post_json(&linker, &format!("/api/v1/sessions/{sid}/bookings"), &json!({"resident_id": id})).await, 201).await;
+        let starts = chrono::Utc::now().naive_utc() - chrono::Duration::hours(3);
+        app.exec_sql(&format!(
+            "UPDATE activity_sessions SET starts_at = '{}', ends_at = '{}' WHERE id = {sid}",
+            starts.format("%Y-%m-%d %H:%M:%S"),
+            (starts + chrono::Duration::hours(1)).format("%Y-%m-%d %H:%M:%S")
+        ))
+        .await;
+        expect_status(app.post_json(&linker, &format!("/api/v1/bookings/{}/report", b["id"]), &json!({"went": true, "felt_welcome": true})).await, 204).await;
+        assert_eq!(welcome(&suggestions(&app, &linker, id).await), 0.0, "no longer new");
+    }
+
     async fn questionnaires_are_scored_at_the_boundaries_and_refused_out_of_range(app) {
         let admin = app.admin_client().await;
         let (linker, _) = accredited_linker(&app, &admin, "giulia@example.org", "Giulia").await;
