@@ -4,8 +4,9 @@
 # (with Redis) and on SQLite (embedded, no Redis), each verified afterwards from the database
 # (`legami check-joins`: exactly capacity confirmed per full session, the rest waitlisted in
 # arrival order, none lost, none duplicated, counters right). In the same run, the raw-SQL
-# ceiling on PostgreSQL: pgbench running the service's own guarded UPDATE + INSERT per join
-# (bench/joins_sql.sql) on sessions of their own, hot and spread.
+# ceiling on PostgreSQL: pgbench running the service's own statement per join — the guarded
+# UPDATE and the INSERT in one data-modifying CTE (bench/joins_sql.sql) — on sessions of their
+# own, hot and spread, with as many clients as the service has pooled connections.
 #
 #   bench/joins.sh           # from the repository root; ~3 minutes after a release build
 #

@@ -1,20 +1,28 @@
--- The raw-SQL ceiling of one join (bench/joins.sh): the same guarded UPDATE the service runs
--- (src/db/participation.rs, TAKE_SEAT with ADMITS, for one seat, not referred) and one
--- INSERT of the booking, in one transaction. Variables: lo, hi (the sessions; lo = hi for the
--- hot session).
+-- The raw-SQL ceiling of one join (bench/joins.sh): exactly the statement the service runs on
+-- PostgreSQL (src/db/participation.rs, PG_TAKE_SEAT_AND_BOOK: the guarded UPDATE of the seat
+-- row and the INSERT of the booking in one data-modifying CTE), for one guest and one seat,
+-- in a transaction of its own. Variables: lo, hi (the sessions; lo = hi for the hot session).
 \set person random(1, 999999999)
 \set sid random(:lo, :hi)
 BEGIN;
-UPDATE session_seats SET
-    taken = taken + CASE WHEN ((capacity IS NULL OR taken + 1 + (CASE WHEN false OR reserve_until IS NULL OR reserve_until <= now() AT TIME ZONE 'UTC' THEN 0 ELSE GREATEST(reserved - referred_taken, 0) END) <= capacity) AND (waiting = 0 OR (false AND reserve_until IS NOT NULL AND reserve_until > now() AT TIME ZONE 'UTC' AND referred_taken + 1 <= reserved))) THEN 1 ELSE 0 END,
-    waiting = waiting + CASE WHEN ((capacity IS NULL OR taken + 1 + (CASE WHEN false OR reserve_until IS NULL OR reserve_until <= now() AT TIME ZONE 'UTC' THEN 0 ELSE GREATEST(reserved - referred_taken, 0) END) <= capacity) AND (waiting = 0 OR (false AND reserve_until IS NOT NULL AND reserve_until > now() AT TIME ZONE 'UTC' AND referred_taken + 1 <= reserved))) THEN 0 ELSE 1 END,
-    seq = seq + 1,
-    last_ok = ((capacity IS NULL OR taken + 1 + (CASE WHEN false OR reserve_until IS NULL OR reserve_until <= now() AT TIME ZONE 'UTC' THEN 0 ELSE GREATEST(reserved - referred_taken, 0) END) <= capacity) AND (waiting = 0 OR (false AND reserve_until IS NOT NULL AND reserve_until > now() AT TIME ZONE 'UTC' AND referred_taken + 1 <= reserved)))
-    WHERE session_id = :sid
-    RETURNING last_ok::int AS ok, seq AS pos \gset
-INSERT INTO bookings (session_id, participant_key, guest_name, guest_phone, seats, status, position, channel, share_contact, manage_token_hash, created_at, confirmed_at)
-    VALUES (:sid, 'g:pgbench-' || :client_id || '-' || :pos || '-' || :person, 'Ospite', '+393' || :person, 1,
-        CASE WHEN :ok = 1 THEN 'confirmed' ELSE 'waitlisted' END, :pos, 'guest', true,
-        md5(:sid || '-' || :pos || '-' || :person || '-' || random()), now() AT TIME ZONE 'UTC',
-        CASE WHEN :ok = 1 THEN now() AT TIME ZONE 'UTC' END);
+WITH s AS (
+    UPDATE session_seats SET
+        taken = taken + CASE WHEN ((capacity IS NULL OR taken + 1 + (CASE WHEN false OR reserve_until IS NULL OR reserve_until <= now() AT TIME ZONE 'UTC' THEN 0 ELSE GREATEST(reserved - referred_taken, 0) END) <= capacity) AND (waiting = 0 OR (false AND reserve_until IS NOT NULL AND reserve_until > now() AT TIME ZONE 'UTC' AND referred_taken + 1 <= reserved))) THEN 1 ELSE 0 END,
+        referred_taken = referred_taken + CASE WHEN false AND ((capacity IS NULL OR taken + 1 + (CASE WHEN false OR reserve_until IS NULL OR reserve_until <= now() AT TIME ZONE 'UTC' THEN 0 ELSE GREATEST(reserved - referred_taken, 0) END) <= capacity) AND (waiting = 0 OR (false AND reserve_until IS NOT NULL AND reserve_until > now() AT TIME ZONE 'UTC' AND referred_taken + 1 <= reserved))) THEN 1 ELSE 0 END,
+        waiting = waiting + CASE WHEN ((capacity IS NULL OR taken + 1 + (CASE WHEN false OR reserve_until IS NULL OR reserve_until <= now() AT TIME ZONE 'UTC' THEN 0 ELSE GREATEST(reserved - referred_taken, 0) END) <= capacity) AND (waiting = 0 OR (false AND reserve_until IS NOT NULL AND reserve_until > now() AT TIME ZONE 'UTC' AND referred_taken + 1 <= reserved))) THEN 0 ELSE 1 END,
+        seq = seq + 1,
+        last_ok = ((capacity IS NULL OR taken + 1 + (CASE WHEN false OR reserve_until IS NULL OR reserve_until <= now() AT TIME ZONE 'UTC' THEN 0 ELSE GREATEST(reserved - referred_taken, 0) END) <= capacity) AND (waiting = 0 OR (false AND reserve_until IS NOT NULL AND reserve_until > now() AT TIME ZONE 'UTC' AND referred_taken + 1 <= reserved)))
+        WHERE session_id = :sid
+        RETURNING last_ok, seq, taken, waiting, capacity, reserved, reserve_until, referred_taken
+), b AS (
+    INSERT INTO bookings (session_id, participant_key, resident_id, user_id, guest_name, guest_email,
+        guest_phone, seats, companion, referral_id, status, position, channel, booked_by,
+        share_contact, share_needs, manage_token_hash, created_at, confirmed_at)
+    SELECT :sid, 'g:pgbench-' || :client_id || '-' || s.seq || '-' || :person, NULL, NULL, 'Ospite', '',
+        '+393' || :person, 1, '', NULL, CASE WHEN s.last_ok THEN 'confirmed' ELSE 'waitlisted' END,
+        s.seq, 'guest', NULL, true, false, md5(:sid || '-' || s.seq || '-' || :person || '-' || random()),
+        now() AT TIME ZONE 'UTC', CASE WHEN s.last_ok THEN now() AT TIME ZONE 'UTC' END
+    FROM s RETURNING id
+)
+SELECT s.last_ok, s.seq, s.taken, s.waiting, s.capacity, s.reserved, s.reserve_until, s.referred_taken, b.id AS booking_id FROM s, b;
 END;

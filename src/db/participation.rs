@@ -137,6 +137,95 @@ static PG_TAKE_SEAT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| t
 static SQLITE_TAKE_SEAT: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| take_seat_sql(false));
 
+/// PostgreSQL: the guarded update and the booking's insert as one statement (a
+/// data-modifying CTE), so the seat row's lock is held for one round trip and the commit.
+/// `$5…$17` are the booking's fields (see [`take_seat_and_book`]).
+static PG_TAKE_SEAT_AND_BOOK: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let update = take_seat_sql(true);
+    format!(
+        "WITH s AS ({update}), b AS (INSERT INTO bookings (session_id, participant_key, \
+         resident_id, user_id, guest_name, guest_email, guest_phone, seats, companion, \
+         referral_id, status, position, channel, booked_by, share_contact, share_needs, \
+         manage_token_hash, created_at, confirmed_at) \
+         SELECT $1, $5, $6, $7, $8, $9, $10, $2, $11, $12, \
+         CASE WHEN s.last_ok THEN 'confirmed' ELSE 'waitlisted' END, s.seq, $13, $14, $15, \
+         $16, $17, $4, CASE WHEN s.last_ok THEN $4 END FROM s RETURNING id) \
+         SELECT s.last_ok, s.seq, s.taken, s.waiting, s.capacity, s.reserved, \
+         s.reserve_until, s.referred_taken, b.id AS booking_id FROM s, b"
+    )
+});
+
+/// What [`take_seat_and_book`] decided and wrote.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Booked {
+    #[diesel(embed)]
+    pub outcome: SeatOutcome,
+    #[diesel(sql_type = BigInt)]
+    pub booking_id: i64,
+}
+
+/// Takes a seat or a place in line and inserts the booking (its status and position set from
+/// the outcome). PostgreSQL: one statement; SQLite: the guarded update, then the insert, in
+/// the caller's write transaction (SQLite has a single writer, so nothing comes between).
+/// `None` when the session has no seat row. A duplicate live booking is a unique violation.
+pub fn take_seat_and_book(
+    conn: &mut AnyConnection,
+    b: &mut NewBooking,
+    referred: bool,
+    now: NaiveDateTime,
+) -> QueryResult<Option<Booked>> {
+    use diesel::sql_types::Text;
+    let booked = match conn {
+        AnyConnection::Postgresql(c) => diesel::sql_query(PG_TAKE_SEAT_AND_BOOK.as_str())
+            .bind::<BigInt, _>(b.session_id)
+            .bind::<Integer, _>(b.seats)
+            .bind::<Bool, _>(referred)
+            .bind::<Timestamp, _>(now)
+            .bind::<Text, _>(&b.participant_key)
+            .bind::<Nullable<BigInt>, _>(b.resident_id)
+            .bind::<Nullable<BigInt>, _>(b.user_id)
+            .bind::<Text, _>(&b.guest_name)
+            .bind::<Text, _>(&b.guest_email)
+            .bind::<Text, _>(&b.guest_phone)
+            .bind::<Text, _>(&b.companion)
+            .bind::<Nullable<BigInt>, _>(b.referral_id)
+            .bind::<Text, _>(&b.channel)
+            .bind::<Nullable<BigInt>, _>(b.booked_by)
+            .bind::<Bool, _>(b.share_contact)
+            .bind::<Bool, _>(b.share_needs)
+            .bind::<Text, _>(&b.manage_token_hash)
+            .get_result::<Booked>(c)
+            .optional()?,
+        AnyConnection::Sqlite(_) => {
+            let Some(outcome) = take_seat(conn, b.session_id, b.seats, referred, now)? else {
+                return Ok(None);
+            };
+            b.status = status_of(outcome.last_ok).into();
+            b.position = outcome.seq;
+            b.confirmed_at = outcome.last_ok.then_some(now);
+            let booking_id = insert_booking(conn, b)?;
+            return Ok(Some(Booked {
+                outcome,
+                booking_id,
+            }));
+        }
+    };
+    if let Some(bk) = &booked {
+        b.status = status_of(bk.outcome.last_ok).into();
+        b.position = bk.outcome.seq;
+        b.confirmed_at = bk.outcome.last_ok.then_some(now);
+    }
+    Ok(booked)
+}
+
+fn status_of(seated: bool) -> &'static str {
+    if seated {
+        "confirmed"
+    } else {
+        "waitlisted"
+    }
+}
+
 /// Takes `seats` seats on a session, or a place on its waitlist, in one statement. `None`
 /// when the session has no seat row.
 pub fn take_seat(

@@ -197,25 +197,16 @@ fn seat_and_insert(
     referred: bool,
     now: NaiveDateTime,
 ) -> Result<Seated, AppError> {
-    let outcome = match pdb::take_seat(conn, b.session_id, b.seats, referred, now)? {
-        Some(o) => o,
-        None => return Err(AppError::NotFound),
-    };
-    b.status = if outcome.last_ok {
-        "confirmed".into()
-    } else {
-        "waitlisted".into()
-    };
-    b.position = outcome.seq;
-    b.confirmed_at = outcome.last_ok.then_some(now);
-    let id = match pdb::insert_booking(conn, &b) {
-        Ok(id) => id,
+    let booked = match pdb::take_seat_and_book(conn, &mut b, referred, now) {
+        Ok(Some(booked)) => booked,
+        Ok(None) => return Err(AppError::NotFound),
         Err(diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _,
         )) => return Err(AppError::Conflict(ALREADY)),
         Err(e) => return Err(e.into()),
     };
+    let (outcome, id) = (booked.outcome, booked.booking_id);
     let session_id = b.session_id;
     let mut booking = b.stored(id);
     let mut counters = outcome.seats();
