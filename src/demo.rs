@@ -338,6 +338,7 @@ async fn seed_activities(state: &AppState, how_many: usize) -> anyhow::Result<us
             let horizon = state.settings.city.horizon_days;
             let release = state.settings.participation.reserved_release_hours;
             let ids = input.interests.clone();
+            let reserved = input.reserved_seats;
             state
                 .db
                 .tx(move |conn| {
@@ -349,6 +350,7 @@ async fn seed_activities(state: &AppState, how_many: usize) -> anyhow::Result<us
                         &fields,
                     )?;
                     crate::db::activities::set_activity_interests(conn, id, &ids)?;
+                    crate::db::participation::set_reserved_seats(conn, id, reserved)?;
                     let a = crate::db::activities::find_activity(conn, id)?
                         .ok_or(AppError::NotFound)?;
                     crate::services::activities::materialize(conn, &a, horizon, release)?;
