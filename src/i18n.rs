@@ -27,7 +27,7 @@ static IDS: LazyLock<Vec<LanguageIdentifier>> = LazyLock::new(|| {
 });
 
 /// A language the interface speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lang(usize);
 
 impl Lang {

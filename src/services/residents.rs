@@ -1243,31 +1243,6 @@ pub async fn statistics(state: &AppState) -> Result<LonelinessStats, AppError> {
 
 /// A reason in words, in a language.
 pub fn reason_text(r: &matching::Reason, lang: Lang, snap: &crate::index::Snapshot) -> String {
-    // The same reasons recur across residents and requests ("free", "900 m from home",
-    // "Tuesday morning"): put each into words once per language. Interest names never change
-    // once a term exists (terms are added or retired, not renamed), so entries stay true.
-    static WORDS: std::sync::LazyLock<Cache<(Lang, matching::Reason), Arc<str>>> =
-        std::sync::LazyLock::new(|| Cache::builder().max_capacity(50_000).build());
-    let key = (lang, r.clone());
-    if let Some(t) = WORDS.get(&key) {
-        return t.to_string();
-    }
-    let text = reason_words(r, lang, snap);
-    // A term this instance's index does not know yet is left out of the words: not kept.
-    let complete = match r {
-        matching::Reason::Interests { exact, related } => exact
-            .iter()
-            .chain(related)
-            .all(|i| snap.interest_name(*i, lang.code()).is_some()),
-        _ => true,
-    };
-    if complete {
-        WORDS.insert(key, Arc::from(text.as_str()));
-    }
-    text
-}
-
-fn reason_words(r: &matching::Reason, lang: Lang, snap: &crate::index::Snapshot) -> String {
     use matching::Reason as R;
     let names = |ids: &[i64]| {
         ids.iter()
