@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod audit;
 pub mod ids;
+pub mod notifications;
 pub mod orgs;
 pub mod participation;
 pub mod residents;

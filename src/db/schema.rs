@@ -202,6 +202,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    notifications (id) {
+        id -> Int8,
+        user_id -> Int8,
+        kind -> Text,
+        data -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     organization_invitations (id) {
         id -> Int8,
         organization_id -> Int8,
@@ -409,6 +420,7 @@ diesel::joinable!(break_glass -> users (admin_user_id));
 diesel::joinable!(consents -> residents (resident_id));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(linker_profiles -> users (user_id));
+diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(organization_invitations -> organizations (organization_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
 diesel::joinable!(organization_members -> users (user_id));
@@ -443,6 +455,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_tokens,
     interests,
     linker_profiles,
+    notifications,
     organization_invitations,
     organization_members,
     organizations,

@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod audit;
 pub mod discovery;
+pub mod notifications;
 pub mod organizations;
 pub mod participation;
 pub mod residents;

@@ -279,6 +279,13 @@ pub async fn decide_organization(
                     }
                 }
             }
+            let told: Vec<i64> = owners.iter().map(|u| u.id).collect();
+            crate::services::notifications::tell(
+                conn,
+                &told,
+                "organization_decision",
+                serde_json::json!({"organization_id": id.0, "status": org.status}),
+            )?;
             Ok((org, owners))
         })
         .await?;
@@ -442,6 +449,12 @@ pub async fn decide_linker(
             let profile = accounts::find_linker(conn, linker)?.ok_or(AppError::NotFound)?;
             let user = accounts::find_user(conn, linker)?.ok_or(AppError::NotFound)?;
             sync_linker_group(conn, &user, to, &reason, admin_id, centre)?;
+            crate::services::notifications::tell(
+                conn,
+                &[linker.0],
+                "linker_decision",
+                serde_json::json!({"status": profile.status}),
+            )?;
             Ok((profile, user))
         })
         .await?;

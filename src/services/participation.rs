@@ -248,7 +248,7 @@ fn seat_the_line(
     arrived: i64,
     now: NaiveDateTime,
 ) -> Result<Vec<i64>, AppError> {
-    let mut promoted = promote_locked(conn, session_id, now)?;
+    let mut promoted = promote_locked_except(conn, session_id, Some(arrived), now)?;
     if promoted.contains(&arrived) {
         pdb::seated_on_arrival(conn, arrived)?;
         promoted.retain(|p| *p != arrived);
@@ -263,6 +263,17 @@ fn promote_locked(
     session_id: i64,
     now: NaiveDateTime,
 ) -> Result<Vec<i64>, AppError> {
+    promote_locked_except(conn, session_id, None, now)
+}
+
+/// [`promote_locked`], telling each promoted booking's people (but not `arrived`, who got
+/// the seat on arrival).
+fn promote_locked_except(
+    conn: &mut AnyConnection,
+    session_id: i64,
+    arrived: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<Vec<i64>, AppError> {
     let Some(row) = pdb::lock_seats(conn, session_id)? else {
         return Ok(Vec::new());
     };
@@ -275,6 +286,12 @@ fn promote_locked(
     if !ids.is_empty() {
         pdb::promote(conn, &ids, now)?;
         pdb::save_counters(conn, session_id, &seats)?;
+        let told: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|i| Some(*i) != arrived)
+            .collect();
+        crate::services::notifications::tell_promoted(conn, &told)?;
     }
     Ok(ids)
 }
@@ -717,6 +734,7 @@ async fn cancel_booking(
             let ids = rules::promotions(&mut seats, &line, now);
             if !ids.is_empty() {
                 pdb::promote(conn, &ids, now)?;
+                crate::services::notifications::tell_promoted(conn, &ids)?;
             }
             pdb::save_counters(conn, session_id, &seats)?;
             if let Some(r) = b.referral_id {
@@ -1331,7 +1349,8 @@ pub async fn refer(
     id: ResidentId,
     input: ReferralInput,
 ) -> Result<Referral, AppError> {
-    let (_, why) = residents::access(state, user, id, Need::Write, "refer").await?;
+    let (file, why) = residents::access(state, user, id, Need::Write, "refer").await?;
+    let resident_user = file.resident.user_id;
     if why != Why::Linker {
         return Err(AppError::Forbidden("err-referral-linkers-only"));
     }
@@ -1404,6 +1423,14 @@ pub async fn refer(
                 Some(id.0),
                 &format!("referral {rid}"),
             )?;
+            if let Some(u) = resident_user {
+                crate::services::notifications::tell(
+                    conn,
+                    &[u],
+                    "referral_proposed",
+                    serde_json::json!({"referral_id": rid}),
+                )?;
+            }
             pdb::find_referral(conn, rid)?.ok_or(AppError::NotFound)
         })
         .await?;
@@ -1593,6 +1620,14 @@ pub async fn answer(
                     return Err(AppError::Conflict("err-referral-answered"));
                 }
                 pdb::insert_event(conn, r.id, status, Some(me), channel, &reason, now)?;
+                if r.linker_user_id != me {
+                    crate::services::notifications::tell(
+                        conn,
+                        &[r.linker_user_id],
+                        "referral_answered",
+                        serde_json::json!({"referral_id": r.id, "accepted": input.accept}),
+                    )?;
+                }
                 Ok((booking_id, seated))
             })
         })

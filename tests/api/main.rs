@@ -16,6 +16,7 @@ mod csrf;
 mod discovery;
 mod feeds;
 mod health;
+mod notifications;
 mod organizations;
 mod pages;
 mod participation;

@@ -24,7 +24,7 @@ use std::collections::HashSet;
 /// A one-off activity a week from now at 10:00 (Milan), with `capacity` seats of which
 /// `reserved` are held for referred residents: (the body it was created with, its single
 /// session's id).
-async fn one_session(
+pub async fn one_session(
     app: &TestApp,
     org: &Publisher,
     title: &str,

@@ -4,6 +4,7 @@ pub mod activities;
 pub mod admin;
 pub mod auth;
 pub mod me;
+pub mod notifications;
 pub mod organizations;
 pub mod participation;
 pub mod residents;
@@ -65,6 +66,7 @@ pub struct ErrorDetail {
         participation::my_bookings, participation::resident_bookings, participation::get_register,
         participation::mark_attendance, participation::close_register,
         participation::create_referral, participation::list_referrals, participation::answer_referral,
+        notifications::list_notifications, notifications::mark_read,
     ),
     components(schemas(ErrorBody, ErrorDetail, Message)),
     tags(
@@ -93,5 +95,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(admin::configure)
         .configure(activities::configure)
         .configure(residents::configure)
-        .configure(participation::configure);
+        .configure(participation::configure)
+        .configure(notifications::configure);
 }

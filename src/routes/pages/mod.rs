@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod bookings;
 pub mod home;
+pub mod notifications;
 pub mod organizations;
 pub mod register;
 pub mod residents;
@@ -135,7 +136,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(activities::configure)
         .configure(residents::configure)
         .configure(bookings::configure)
-        .configure(register::configure);
+        .configure(register::configure)
+        .configure(notifications::configure);
 }
 
 /// A time for people: local time (Europe/Rome), day-first in Italian.

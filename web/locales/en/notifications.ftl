@@ -1,0 +1,16 @@
+notif-seat-promoted = A seat has freed up: you are now booked for “{ $title }” ({ $when }).
+notif-referral-proposed = There is a suggestion for you: “{ $title }”. You can answer from your page.
+notif-referral-accepted = { $name } accepted the suggestion “{ $title }”.
+notif-referral-declined = { $name } said no to the suggestion “{ $title }”.
+notif-organization-decision = { $name }: { $status }.
+notif-linker-decision = Your role as a linker: { $status }.
+notif-other = There is something new for you.
+err-notifications-ids = Say which notifications to mark as read, or all of them.
+notif-nav = Notifications
+notif-page-title = Your notifications
+notif-page-none = No notifications yet. News that concerns you shows here: a seat freeing up, a suggestion, an answer.
+notif-page-unread-none = You have read them all.
+notif-page-unread-one = One to read.
+notif-page-unread-many = { $count } to read.
+notif-page-read-all = Mark all as read
+notif-page-new = New

@@ -1,0 +1,16 @@
+notif-seat-promoted = Si è liberato un posto: ora sei tra i partecipanti di «{ $title }» ({ $when }).
+notif-referral-proposed = C'è una proposta per te: «{ $title }». Puoi rispondere dalla tua pagina.
+notif-referral-accepted = { $name } ha accettato la proposta «{ $title }».
+notif-referral-declined = { $name } ha detto di no alla proposta «{ $title }».
+notif-organization-decision = { $name }: { $status }.
+notif-linker-decision = Il tuo ruolo di linker: { $status }.
+notif-other = Hai una novità.
+err-notifications-ids = Indica quali notifiche segnare come lette, oppure tutte.
+notif-nav = Notifiche
+notif-page-title = Le tue notifiche
+notif-page-none = Per ora nessuna notifica. Qui trovi le novità che ti riguardano: un posto che si libera, una proposta, una risposta.
+notif-page-unread-none = Le hai lette tutte.
+notif-page-unread-one = Una da leggere.
+notif-page-unread-many = { $count } da leggere.
+notif-page-read-all = Segna tutte come lette
+notif-page-new = Nuova
