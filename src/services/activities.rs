@@ -411,6 +411,15 @@ pub async fn set_status(
             } else {
                 "scheduled"
             };
+            if status == "cancelled" {
+                // Tell the people booked on the sessions that will not take place.
+                let future: Vec<i64> = adb::sessions_of(conn, id, now)?
+                    .into_iter()
+                    .filter(|s| s.deleted_at.is_none() && s.status != "cancelled")
+                    .map(|s| s.id)
+                    .collect();
+                crate::services::notifications::tell_session_changed(conn, &future, true)?;
+            }
             adb::set_future_sessions_status(conn, id, now, session_status, now)?;
             audit::record(
                 conn,
@@ -506,6 +515,12 @@ pub async fn edit_session(
                 &note,
                 now,
             )?;
+            // The people booked are told when it is cancelled or moved.
+            if status == "cancelled" && s.status != "cancelled" {
+                crate::services::notifications::tell_session_changed(conn, &[session_id], true)?;
+            } else if status != "cancelled" && starts != s.starts_at {
+                crate::services::notifications::tell_session_changed(conn, &[session_id], false)?;
+            }
             // Held seats are released a fixed time before the (possibly new) start.
             let reserved = crate::db::participation::reserved_seats(conn, a.id)?;
             let promoted = crate::services::participation::follow_activity(

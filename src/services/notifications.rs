@@ -75,12 +75,60 @@ pub fn tell_promoted(conn: &mut AnyConnection, ids: &[i64]) -> Result<Written, A
     Ok(out)
 }
 
+/// Tells everyone with a live booking on these sessions (their account, the resident's own
+/// account, the linker who booked) that the session was moved or cancelled.
+pub fn tell_session_changed(
+    conn: &mut AnyConnection,
+    session_ids: &[i64],
+    cancelled: bool,
+) -> Result<Written, AppError> {
+    let mut out = Vec::new();
+    for sid in session_ids {
+        let rows: Vec<BookingPeople> = bookings::table
+            .filter(bookings::session_id.eq(sid))
+            .filter(bookings::status.eq_any(["confirmed", "waitlisted"]))
+            .select((
+                bookings::id,
+                bookings::user_id,
+                bookings::resident_id,
+                bookings::booked_by,
+            ))
+            .load(conn)?;
+        for (booking_id, user, resident, booked_by) in rows {
+            let resident_user: Option<i64> = match resident {
+                Some(r) => residents::table
+                    .find(r)
+                    .select(residents::user_id)
+                    .first::<Option<i64>>(conn)
+                    .optional()?
+                    .flatten(),
+                None => None,
+            };
+            let users: Vec<i64> = [user, resident_user, booked_by]
+                .into_iter()
+                .flatten()
+                .collect();
+            out.extend(tell(
+                conn,
+                &users,
+                if cancelled {
+                    "session_cancelled"
+                } else {
+                    "session_moved"
+                },
+                json!({"booking_id": booking_id, "session_id": sid}),
+            )?);
+        }
+    }
+    Ok(out)
+}
+
 /// A notification in the reader's language.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct NotificationView {
     pub id: i64,
-    /// seat_promoted | referral_proposed | referral_answered | organization_decision |
-    /// linker_decision
+    /// seat_promoted | session_moved | session_cancelled | referral_proposed |
+    /// referral_answered | organization_decision | linker_decision
     pub kind: String,
     pub text: String,
     /// Where to look (a page of the site).
@@ -143,6 +191,18 @@ fn words(
             let (title, at) = session(conn, num(&data, "session_id"))?;
             (
                 lang.ta("notif-seat-promoted", &[("title", title), ("when", at)]),
+                format!("/bookings/{}", num(&data, "booking_id")),
+            )
+        }
+        "session_moved" | "session_cancelled" => {
+            let (title, at) = session(conn, num(&data, "session_id"))?;
+            let key = if n.kind == "session_moved" {
+                "notif-session-moved"
+            } else {
+                "notif-session-cancelled"
+            };
+            (
+                lang.ta(key, &[("title", title), ("when", at)]),
                 format!("/bookings/{}", num(&data, "booking_id")),
             )
         }

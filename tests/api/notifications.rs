@@ -75,6 +75,30 @@ both_backends! {
         expect_error(app.get(&Client::new(), "/api/v1/notifications").await, 401, "unauthorized").await;
     }
 
+    async fn people_booked_are_told_when_their_session_moves_or_is_cancelled(app) {
+        let org = Publisher::new(&app, "org@example.org", "Circolo di Brera").await;
+        let (_, sid) = one_session(&app, &org, "Lettura ad alta voce", Some(10), 0).await;
+        let anna = app.signup_verified_user("anna@example.org", "Anna", PASSWORD).await;
+        let b = expect_status(app.post_json(&anna, &format!("/api/v1/sessions/{sid}/bookings"), &json!({})).await, 201).await;
+        // A guest without an account has nobody to tell in the app (mail comes later).
+        expect_status(app.post_json(&Client::new(), &format!("/api/v1/sessions/{sid}/bookings"), &json!({"name": "Pina", "phone": "+39 333 1234567"})).await, 201).await;
+
+        let later = crate::activities::local_text(crate::activities::at(crate::activities::today() + chrono::Duration::days(8), 11, 0));
+        expect_status(crate::activities::edit_session(&app, &org.client, sid, &json!({"starts_at": later})).await, 200).await;
+        let list = notifications(&app, &anna).await;
+        assert_eq!(kinds(&list), vec!["session_moved"], "{list}");
+        assert!(list["items"][0]["text"].as_str().unwrap().contains("11:00"), "{list}");
+        assert_eq!(list["items"][0]["url"], format!("/bookings/{}", b["id"]));
+        // A note alone tells nobody.
+        expect_status(crate::activities::edit_session(&app, &org.client, sid, &json!({"note": "Entrata dal cortile"})).await, 200).await;
+        assert_eq!(notifications(&app, &anna).await["unread"], 1);
+
+        expect_status(crate::activities::edit_session(&app, &org.client, sid, &json!({"status": "cancelled"})).await, 200).await;
+        let list = notifications(&app, &anna).await;
+        assert_eq!(kinds(&list), vec!["session_cancelled", "session_moved"], "{list}");
+        assert!(list["items"][0]["text"].as_str().unwrap().contains("annullato"), "{list}");
+    }
+
     async fn linkers_are_told_of_their_accreditation_and_of_answers_others_record(app) {
         let admin = app.admin_client().await;
         let (giulia, _) = accredited_linker(&app, &admin, "giulia@example.org", "Giulia").await;
