@@ -770,32 +770,6 @@ pub fn bookings_of_user(conn: &mut AnyConnection, user: i64) -> QueryResult<Vec<
         .load(conn)
 }
 
-/// A resident's live bookings on sessions from `from` on, and whether they ever attended
-/// (for matching: "not already booked", "new to activities").
-pub fn resident_history(
-    conn: &mut AnyConnection,
-    resident: i64,
-    from: NaiveDateTime,
-) -> QueryResult<(Vec<i64>, bool)> {
-    let booked: Vec<i64> = bookings::table
-        .inner_join(activity_sessions::table)
-        .filter(bookings::resident_id.eq(resident))
-        .filter(bookings::status.eq_any(["confirmed", "waitlisted", "unconfirmed"]))
-        .filter(activity_sessions::starts_at.ge(from))
-        .select(bookings::session_id)
-        .load(conn)?;
-    let attended: i64 = bookings::table
-        .filter(bookings::resident_id.eq(resident))
-        .filter(
-            bookings::attendance
-                .eq("attended")
-                .or(bookings::self_report.eq("went")),
-        )
-        .count()
-        .get_result(conn)?;
-    Ok((booked, attended > 0))
-}
-
 /// A participant as the organizer sees them: a display name, and what they agreed to share.
 #[derive(Debug, Clone)]
 pub struct Participant {

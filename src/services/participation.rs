@@ -18,7 +18,6 @@ use crate::db::{self, audit, AnyConnection, ResidentId};
 use crate::domain::participation::{
     self as rules, answer_channel, Attendance, Companion, Contact, Guest, ReferralStatus,
 };
-use crate::domain::residents::Purpose;
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::Lang;
 use crate::services::residents::{self as residents, Need, Why};
@@ -95,20 +94,6 @@ pub async fn seats(state: &AppState, session_id: i64) -> Result<SeatCount, AppEr
         .run(move |conn| {
             let row = pdb::find_seats(conn, session_id)?.ok_or(AppError::NotFound)?;
             Ok(seat_count(&row, now))
-        })
-        .await
-}
-
-/// The public counters of many sessions (missing ones are left out).
-pub async fn seats_many(state: &AppState, ids: Vec<i64>) -> Result<Vec<SeatCount>, AppError> {
-    let now = db::now();
-    state
-        .db
-        .run(move |conn| {
-            Ok(pdb::seats_of(conn, &ids)?
-                .iter()
-                .map(|r| seat_count(r, now))
-                .collect())
         })
         .await
 }
@@ -810,7 +795,7 @@ pub async fn cancel(state: &AppState, user: &CurrentUser, id: i64) -> Result<Boo
 pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<Vec<BookingState>, AppError> {
     let me = user.id().0;
     let own = residents::own_id(state, user).await?;
-    let rows = state
+    state
         .db
         .run(move |conn| {
             let mut rows = pdb::bookings_of_user(conn, me)?;
@@ -822,27 +807,28 @@ pub async fn mine(state: &AppState, user: &CurrentUser) -> Result<Vec<BookingSta
                 }
             }
             rows.sort_by_key(|b| std::cmp::Reverse(b.id));
-            let mut out = Vec::new();
-            for b in rows {
-                let place = if b.status == "waitlisted" {
-                    Some(pdb::place_in_line(conn, &b)?)
-                } else {
-                    None
-                };
-                out.push((b, place));
-            }
-            Ok(out)
+            states_of(conn, rows)
         })
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(booking, place_in_line)| BookingState {
+        .await
+}
+
+/// Bookings as their holders see them: each waitlisted one with its place in line.
+fn states_of(conn: &mut AnyConnection, rows: Vec<Booking>) -> Result<Vec<BookingState>, AppError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for booking in rows {
+        let place_in_line = if booking.status == "waitlisted" {
+            Some(pdb::place_in_line(conn, &booking)?)
+        } else {
+            None
+        };
+        out.push(BookingState {
             booking,
             place_in_line,
             created: false,
             manage_token: None,
-        })
-        .collect())
+        });
+    }
+    Ok(out)
 }
 
 /// A resident's bookings (the resident or their linkers; audited as a read of the file).
@@ -852,30 +838,13 @@ pub async fn of_resident(
     id: ResidentId,
 ) -> Result<Vec<BookingState>, AppError> {
     residents::access(state, user, id, Need::Read, "bookings").await?;
-    let rows = state
+    state
         .db
         .run(move |conn| {
-            let mut out = Vec::new();
-            for b in pdb::bookings_of_resident(conn, id.0)? {
-                let place = if b.status == "waitlisted" {
-                    Some(pdb::place_in_line(conn, &b)?)
-                } else {
-                    None
-                };
-                out.push((b, place));
-            }
-            Ok(out)
+            let rows = pdb::bookings_of_resident(conn, id.0)?;
+            states_of(conn, rows)
         })
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(booking, place_in_line)| BookingState {
-            booking,
-            place_in_line,
-            created: false,
-            manage_token: None,
-        })
-        .collect())
+        .await
 }
 
 /// The activity of a session, checked for the organizer (member of its organization, or
@@ -1665,11 +1634,6 @@ pub async fn answer(
         (None, None) => None,
     };
     Ok((referral, booking))
-}
-
-/// Whether a resident consents to reminders (for mails about bookings; used by pages).
-pub fn reminders_allowed(f: &residents::FileEntry) -> bool {
-    f.consents_to(Purpose::Reminders)
 }
 
 /// Housekeeping, run by every instance every `participation.sweep_secs` (each step is
