@@ -318,6 +318,8 @@ fn fallback_info(status: StatusCode) -> ErrorInfo {
 pub struct NavUser {
     pub display_name: String,
     pub is_admin: bool,
+    /// Unread notifications (shown next to the link; 0 hides the number).
+    pub unread: i64,
 }
 
 /// What every page template gets: language, user, CSRF token, current path, title.
@@ -383,6 +385,7 @@ impl PageCtx {
         PageCtx {
             lang: lang_of(req),
             user: user.map(|u| NavUser {
+                unread: 0,
                 display_name: u.user.display_name.clone(),
                 is_admin: u.user.is_admin,
             }),
@@ -407,7 +410,24 @@ impl FromRequest for PageCtx {
         let req = req.clone();
         Box::pin(async move {
             let user = resolve(&req).await?;
-            Ok(PageCtx::new(&req, user.as_ref()))
+            let mut ctx = PageCtx::new(&req, user.as_ref());
+            // The header's unread count: one indexed count per page for a signed-in person.
+            // A database hiccup leaves it at 0 rather than failing the page.
+            if let (Some(u), Some(state), Some(nav)) = (
+                user.as_ref(),
+                req.app_data::<actix_web::web::Data<crate::state::AppState>>(),
+                ctx.user.as_mut(),
+            ) {
+                let id = u.id().0;
+                if let Ok(n) = state
+                    .db
+                    .run(move |conn| Ok(crate::db::notifications::unread(conn, id)?))
+                    .await
+                {
+                    nav.unread = n;
+                }
+            }
+            Ok(ctx)
         })
     }
 }

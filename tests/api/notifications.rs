@@ -67,9 +67,13 @@ both_backends! {
         expect_status(app.delete(&bruno, &format!("/api/v1/bookings/{}", b["id"])).await, 200).await;
         let html = page(&app, &cara, "/me/notifications").await;
         assert!(html.contains("Passeggiata al parco") && html.contains("Una da leggere"), "{html}");
+        // Every page's header shows the count next to the link.
+        let home = page(&app, &cara, "/activities").await;
+        assert!(home.contains("class=\"count-badge\">1<span class=\"visually-hidden\"> da leggere"), "{home}");
         let resp = post(&app, &cara, "/me/notifications/read", &[]).await;
         assert_eq!(resp.status().as_u16(), 303);
-        assert!(page(&app, &cara, "/me/notifications").await.contains("Le hai lette tutte"));
+        let after = page(&app, &cara, "/me/notifications").await;
+        assert!(after.contains("Le hai lette tutte") && !after.contains("count-badge"), "{after}");
         let refused = app.post_form(&cara, "/me/notifications/read", &[("_csrf", "forged")]).await;
         assert_eq!(refused.status().as_u16(), 403);
         expect_error(app.get(&Client::new(), "/api/v1/notifications").await, 401, "unauthorized").await;

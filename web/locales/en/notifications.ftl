@@ -16,3 +16,4 @@ notif-page-read-all = Mark all as read
 notif-page-new = New
 notif-session-moved = “{ $title }” has a new time: it is now on { $when }. Your booking still stands.
 notif-session-cancelled = “{ $title }” on { $when } is cancelled. We are sorry: you can look for another activity.
+notif-nav-unread = unread

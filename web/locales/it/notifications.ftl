@@ -16,3 +16,4 @@ notif-page-read-all = Segna tutte come lette
 notif-page-new = Nuova
 notif-session-moved = «{ $title }» ha cambiato orario: ora è il { $when }. La tua prenotazione resta valida.
 notif-session-cancelled = «{ $title }» del { $when } è annullato. Ci dispiace: puoi cercare un'altra attività.
+notif-nav-unread = da leggere
