@@ -41,9 +41,20 @@ pub enum Event {
         waiting: i32,
         capacity: Option<i32>,
         seats_left: Option<i32>,
+        /// The session's change counter with these counters: a larger one is newer.
+        #[serde(default)]
+        version: i64,
     },
     /// A participant was marked present or absent, or checked in with the code.
-    CheckedIn { session_id: i64, booking_id: i64 },
+    CheckedIn {
+        session_id: i64,
+        booking_id: i64,
+        /// attended | no_show
+        #[serde(default)]
+        attendance: String,
+    },
+    /// A notification was stored for a person (after its transaction committed).
+    Notified { user_id: i64, notification_id: i64 },
     /// A referral was made or changed status.
     ReferralChanged {
         referral_id: i64,

@@ -25,6 +25,7 @@ pub struct Settings {
     pub residents: ResidentSettings,
     pub matching: crate::domain::matching::Weights,
     pub participation: ParticipationSettings,
+    pub live: LiveSettings,
 }
 
 /// Taking part: held seats, referrals, check-in and the register.
@@ -46,6 +47,29 @@ pub struct ParticipationSettings {
     pub guest_joins_per_hour: u32,
     /// Housekeeping (expiry, releases, automatic closing) runs this often.
     pub sweep_secs: u64,
+}
+
+/// Live updates over the websocket (`GET /ws`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiveSettings {
+    /// Open sockets allowed per signed-in person (beyond: 429 before the upgrade).
+    pub max_sockets_per_user: usize,
+    /// Open sockets allowed per client address.
+    pub max_sockets_per_ip: usize,
+    /// Topics one socket may follow at once (beyond: closed with 1008).
+    pub max_subscriptions: usize,
+    /// Frames waiting to be written to one socket; a socket that falls further behind is
+    /// closed (1013) and reconnects.
+    pub queue_frames: usize,
+    /// Largest frame a client may send, in bytes (beyond: closed with 1009).
+    pub max_frame_bytes: usize,
+    /// The server pings every socket this often…
+    pub ping_secs: u64,
+    /// …and closes one that has not answered for this long (1001).
+    pub pong_timeout_secs: u64,
+    /// Stored notifications replayed at most on a reconnect (older ones: over HTTP).
+    pub replay_max: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -315,6 +339,21 @@ impl Settings {
         if !(1..=730).contains(&self.city.horizon_days) {
             return Err(SettingsError(
                 "city.horizon_days must be between 1 and 730".into(),
+            ));
+        }
+        let live = &self.live;
+        if live.max_sockets_per_user == 0
+            || live.max_sockets_per_ip == 0
+            || live.max_subscriptions == 0
+            || live.queue_frames == 0
+            || live.max_frame_bytes < 64
+            || live.ping_secs == 0
+            || live.pong_timeout_secs <= live.ping_secs
+        {
+            return Err(SettingsError(
+                "live.*: limits must be positive, max_frame_bytes at least 64, and \
+                 pong_timeout_secs longer than ping_secs"
+                    .into(),
             ));
         }
         if self.auth.argon2_memory_kib < 8 || self.auth.argon2_iterations < 1 {

@@ -290,7 +290,7 @@ async fn seed_activities(state: &AppState, how_many: usize) -> anyhow::Result<us
                     "{}T{:02}:{:02}",
                     start,
                     t.hour,
-                    if n % 2 == 0 { 0 } else { 30 }
+                    if n.is_multiple_of(2) { 0 } else { 30 }
                 ),
                 duration_minutes: t.minutes,
                 rrule: format!("FREQ=WEEKLY;BYDAY={}", t.byday),
@@ -307,7 +307,7 @@ async fn seed_activities(state: &AppState, how_many: usize) -> anyhow::Result<us
                 cost_help: t.cost.0 != "free",
                 languages,
                 wheelchair: ["partial", "full", "no"][n % 3].to_string(),
-                accessibility: if n % 2 == 0 {
+                accessibility: if n.is_multiple_of(2) {
                     vec!["step_free".into(), "seating".into()]
                 } else {
                     vec!["accessible_toilet".into()]
@@ -320,7 +320,7 @@ async fn seed_activities(state: &AppState, how_many: usize) -> anyhow::Result<us
                 },
                 audience: vec![
                     "all_ages".into(),
-                    if n % 3 == 0 {
+                    if n.is_multiple_of(3) {
                         "seniors".into()
                     } else {
                         "newcomers".into()

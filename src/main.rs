@@ -4,7 +4,6 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use legami::config::Settings;
 use legami::startup::{build_state, Application};
-use std::net::TcpListener;
 
 #[derive(Parser)]
 #[command(
@@ -80,6 +79,14 @@ enum Command {
         site_url: String,
         #[arg(long, default_value_t = 42)]
         seed: u64,
+    },
+    /// Create the live benchmark's accounts, each with a fresh session, and write their
+    /// cookies (one `Cookie` header value per line) for `examples/wsbench.rs`.
+    SeedLive {
+        #[arg(long, default_value_t = 15_000)]
+        users: usize,
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
     /// Check the joins benchmark's outcome in the database: no overbooking, nothing lost or
     /// duplicated, counters right, first come first served. Exits 1 if any rule broke.
@@ -201,6 +208,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string(&plan)?);
             Ok(())
         }),
+        Command::SeedLive { users, out } => rt.block_on(async {
+            let state = build_state(settings).await?;
+            let n = legami::bench_live::seed(&state, users, &out).await?;
+            println!(
+                "{n} accounts, one session cookie each, written to {}",
+                out.display()
+            );
+            Ok(())
+        }),
         Command::CheckJoins { dir } => rt.block_on(async {
             let state = build_state(settings).await?;
             let checks = legami::bench_joins::check(&state, &dir).await?;
@@ -238,8 +254,7 @@ async fn serve(mut settings: Settings, bind: Option<String>) -> anyhow::Result<(
         }
         settings.server.bind = bind;
     }
-    let listener = TcpListener::bind(&settings.server.bind)
-        .with_context(|| format!("binding {}", settings.server.bind))?;
+    let listener = legami::startup::bind_listener(&settings.server.bind)?;
     let addr = listener.local_addr()?;
     let seed = settings.demo.seed_on_first_start;
     let state = build_state(settings).await?;

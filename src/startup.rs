@@ -37,6 +37,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
             .context("migration task")??;
     }
     let db = Db::connect(&settings.database)?;
+    let (told_tx, mut told_rx) = tokio::sync::mpsc::unbounded_channel::<Vec<(i64, i64)>>();
+    db.announce_notifications_to(told_tx);
     let areas = crate::areas::Areas::load(
         &settings.city.small_areas_file,
         &settings.city.large_areas_file,
@@ -51,6 +53,21 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         None => None,
     };
     let bus = Bus::new(redis.clone());
+    {
+        // Stored notifications, announced on the bus once their transaction has committed.
+        let bus = bus.clone();
+        tokio::spawn(async move {
+            while let Some(written) = told_rx.recv().await {
+                for (user_id, notification_id) in written {
+                    bus.publish(crate::bus::Event::Notified {
+                        user_id,
+                        notification_id,
+                    })
+                    .await;
+                }
+            }
+        });
+    }
     let mailer = Mailer::new(&settings.mail)?;
     let hasher = Hasher::new(&settings.auth)?;
     let sessions = SessionStore::new(db.clone(), redis.clone(), bus.clone(), &settings.auth);
@@ -76,6 +93,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         ref_lon,
     ));
     let settings_residents = settings.residents.clone();
+    let hub = Arc::new(crate::realtime::hub::Hub::new(settings.live.clone()));
     let db_for_audit = db.clone();
     let state = AppState {
         index,
@@ -93,6 +111,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
             settings_residents.cache_capacity,
         )),
         audit: crate::services::audit::AuditWriter::start(db_for_audit),
+        hub,
         secret_key: Arc::new(secret_key),
     };
     crate::services::activities::seed_interests(&state).await?;
@@ -104,14 +123,37 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     tracing::info!(sessions, "discovery index built");
     crate::jobs::spawn_index_follower(state.clone());
     crate::services::residents::spawn_cache_follower(state.clone());
+    crate::realtime::spawn_bridge(state.clone());
     Ok(state)
+}
+
+/// Binds the listening socket with a deep accept queue (1024): after an instance restarts,
+/// every open page reconnects its websocket at once, and the default queue of 128 would
+/// make many of them wait for a retry.
+pub fn bind_listener(address: &str) -> anyhow::Result<TcpListener> {
+    use std::net::ToSocketAddrs;
+    let addr = address
+        .to_socket_addrs()
+        .with_context(|| format!("resolving {address}"))?
+        .next()
+        .with_context(|| format!("no address for {address}"))?;
+    let socket = socket2::Socket::new(
+        socket2::Domain::for_address(addr),
+        socket2::Type::STREAM,
+        Some(socket2::Protocol::TCP),
+    )?;
+    socket.set_reuse_address(true)?;
+    socket
+        .bind(&addr.into())
+        .with_context(|| format!("binding {address}"))?;
+    socket.listen(1024)?;
+    Ok(socket.into())
 }
 
 impl Application {
     /// Builds everything and binds `server.bind`.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        let listener = TcpListener::bind(&settings.server.bind)
-            .with_context(|| format!("binding {}", settings.server.bind))?;
+        let listener = bind_listener(&settings.server.bind)?;
         let state = build_state(settings).await?;
         Self::with_state(state, listener)
     }

@@ -29,6 +29,8 @@ pub struct AppState {
     pub residents: Arc<crate::services::residents::ResidentCache>,
     /// Batched audit records of reads.
     pub audit: crate::services::audit::AuditWriter,
+    /// This instance's open websockets and what they follow.
+    pub hub: Arc<crate::realtime::hub::Hub>,
     /// Key for CSRF tokens (from `auth.secret_key`, or random per start).
     pub secret_key: Arc<Vec<u8>>,
 }

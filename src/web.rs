@@ -93,6 +93,29 @@ pub fn removal_cookie(state: &AppState, name: &'static str) -> Cookie<'static> {
     c
 }
 
+/// Whether a request's `Origin` (when it sends one) is this site: the configured site URL or
+/// the host the request was addressed to. Browsers always send it on websocket handshakes and
+/// unsafe methods, so a page of another site is refused.
+pub fn origin_allowed(req: &HttpRequest) -> bool {
+    match req.headers().get(header::ORIGIN).map(|v| v.to_str()) {
+        None => true,
+        Some(Err(_)) => false,
+        // A browser that hides the origin says whether the request is its own site's.
+        Some(Ok("null")) => req
+            .headers()
+            .get("sec-fetch-site")
+            .is_some_and(|v| v.as_bytes() == b"same-origin"),
+        Some(Ok(o)) => {
+            let configured = state_of(req)
+                .map(|s| s.settings.server.origin())
+                .unwrap_or_default();
+            let info = req.connection_info();
+            let own = format!("{}://{}", info.scheme(), info.host());
+            o == configured || o == own
+        }
+    }
+}
+
 /// Refuses unsafe requests sent from another site (Origin / Sec-Fetch-Site).
 pub async fn check_origin(
     req: ServiceRequest,
@@ -107,18 +130,7 @@ pub async fn check_origin(
             .unwrap_or("");
         let cross_fetch =
             !fetch_site.is_empty() && fetch_site != "same-origin" && fetch_site != "none";
-        let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-        let cross_origin = match origin {
-            None => false,
-            Some(o) => {
-                let configured = state_of(req.request())
-                    .map(|s| s.settings.server.origin())
-                    .unwrap_or_default();
-                let info = req.connection_info();
-                let own = format!("{}://{}", info.scheme(), info.host());
-                o != configured && o != own
-            }
-        };
+        let cross_origin = !origin_allowed(req.request());
         if cross_fetch || cross_origin {
             let (req, _) = req.into_parts();
             let res =
@@ -185,7 +197,9 @@ pub async fn security_headers(
          form-action 'self'; frame-ancestors 'none'",
     );
     set(h, "x-content-type-options", "nosniff");
-    set(h, "referrer-policy", "no-referrer");
+    // Never to another site (a private link's token is in its query string), but kept for
+    // the site itself: with `no-referrer`, Chromium sends `Origin: null` on its own forms.
+    set(h, "referrer-policy", "same-origin");
     set(h, "x-frame-options", "DENY");
     set(h, "cross-origin-opener-policy", "same-origin");
     set(

@@ -18,7 +18,9 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
 
 pub use ids::*;
 
@@ -85,6 +87,43 @@ impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
 pub struct Db {
     pool: Pool<ConnectionManager<AnyConnection>>,
     backend: Backend,
+    /// Where notifications go once their transaction has committed (see [`outbox`]).
+    outbox: Arc<OnceLock<Announcer>>,
+}
+
+/// Receives the (user, notification id) pairs of each committed piece of work.
+pub type Announcer = UnboundedSender<Vec<(i64, i64)>>;
+
+/// Notifications written by the closure running on this thread, announced by [`Db::run`]
+/// once it returns successfully (so only committed rows are announced live; a rolled-back
+/// transaction forgets its own). The thread-local is sound because a `run` closure runs on
+/// one blocking thread from start to end.
+pub mod outbox {
+    use std::cell::RefCell;
+
+    thread_local! {
+        static WRITTEN: RefCell<Vec<(i64, i64)>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// Records a stored notification (user, id).
+    pub fn push(user: i64, id: i64) {
+        WRITTEN.with(|w| w.borrow_mut().push((user, id)));
+    }
+
+    /// How many are recorded (a mark to roll back to).
+    pub(super) fn mark() -> usize {
+        WRITTEN.with(|w| w.borrow().len())
+    }
+
+    /// Forgets what was recorded after `mark` (its transaction rolled back).
+    pub(super) fn rollback(mark: usize) {
+        WRITTEN.with(|w| w.borrow_mut().truncate(mark));
+    }
+
+    /// Takes everything recorded.
+    pub(super) fn take() -> Vec<(i64, i64)> {
+        WRITTEN.with(|w| std::mem::take(&mut *w.borrow_mut()))
+    }
 }
 
 impl Db {
@@ -108,7 +147,16 @@ impl Db {
             .connection_timeout(Duration::from_secs(settings.pool_timeout_secs.max(1)))
             .connection_customizer(Box::new(SqlitePragmas))
             .build_unchecked(manager);
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            outbox: Arc::new(OnceLock::new()),
+        })
+    }
+
+    /// Sends every committed notification's (user, id) to `tx` from now on (once).
+    pub fn announce_notifications_to(&self, tx: Announcer) {
+        let _ = self.outbox.set(tx);
     }
 
     /// Which backend this is.
@@ -123,9 +171,18 @@ impl Db {
         F: FnOnce(&mut AnyConnection) -> Result<T, AppError> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let outbox = self.outbox.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get()?;
-            f(&mut conn)
+            outbox::take();
+            let res = f(&mut conn);
+            let written = outbox::take();
+            if res.is_ok() && !written.is_empty() {
+                if let Some(tx) = outbox.get() {
+                    let _ = tx.send(written);
+                }
+            }
+            res
         })
         .await?
     }
@@ -165,15 +222,16 @@ pub fn transaction<T, F>(conn: &mut AnyConnection, f: F) -> Result<T, AppError>
 where
     F: FnOnce(&mut AnyConnection) -> Result<T, AppError>,
 {
-    match conn {
+    let mark = outbox::mark();
+    let res = match conn {
         AnyConnection::Postgresql(_) => conn.transaction(|c| f(c)),
         AnyConnection::Sqlite(_) => {
             conn.batch_execute("BEGIN IMMEDIATE")?;
             match f(conn) {
-                Ok(v) => {
-                    conn.batch_execute("COMMIT")?;
-                    Ok(v)
-                }
+                Ok(v) => match conn.batch_execute("COMMIT") {
+                    Ok(()) => Ok(v),
+                    Err(e) => Err(e.into()),
+                },
                 Err(e) => {
                     if let Err(rb) = conn.batch_execute("ROLLBACK") {
                         tracing::error!(error = %rb, "rollback failed");
@@ -182,7 +240,11 @@ where
                 }
             }
         }
+    };
+    if res.is_err() {
+        outbox::rollback(mark);
     }
+    res
 }
 
 /// Applies every pending migration for the database at `url`.

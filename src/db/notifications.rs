@@ -43,6 +43,7 @@ pub fn insert(
             ))
             .returning(notifications::id)
             .get_result(conn)?;
+        super::outbox::push(*u, id);
         out.push((*u, id));
     }
     Ok(out)
@@ -90,4 +91,35 @@ pub fn mark_read(
             .set(notifications::read_at.eq(Some(now)))
             .execute(conn),
     }
+}
+
+/// A user's notifications newer than `after_id`, oldest first, at most `limit` (the newest
+/// `limit` of them when there are more): what a reconnecting socket missed.
+pub fn since(
+    conn: &mut AnyConnection,
+    user: i64,
+    after_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<Notification>> {
+    let mut rows = list(conn, user, after_id, limit)?;
+    rows.reverse();
+    Ok(rows)
+}
+
+/// One of a user's notifications.
+pub fn find(conn: &mut AnyConnection, user: i64, id: i64) -> QueryResult<Option<Notification>> {
+    notifications::table
+        .filter(notifications::user_id.eq(user))
+        .filter(notifications::id.eq(id))
+        .first(conn)
+        .optional()
+}
+
+/// The id of a user's newest notification (0: none).
+pub fn latest_id(conn: &mut AnyConnection, user: i64) -> QueryResult<i64> {
+    Ok(notifications::table
+        .filter(notifications::user_id.eq(user))
+        .select(diesel::dsl::max(notifications::id))
+        .first::<Option<i64>>(conn)?
+        .unwrap_or(0))
 }

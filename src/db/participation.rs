@@ -48,6 +48,7 @@ pub struct SeatsRow {
     pub taken: i32,
     pub referred_taken: i32,
     pub waiting: i32,
+    /// Change counter: grows with every change of the counters (and orders arrivals).
     pub seq: i64,
     pub last_ok: bool,
     pub checkin_code: String,
@@ -75,7 +76,8 @@ pub struct SeatOutcome {
     /// A seat (true) or the waitlist (false).
     #[diesel(sql_type = Bool)]
     pub last_ok: bool,
-    /// Arrival number on this session (orders the waitlist).
+    /// The session's change counter (grows with every change of its counters); also the
+    /// arrival order of the waitlist.
     #[diesel(sql_type = BigInt)]
     pub seq: i64,
     #[diesel(sql_type = Integer)]
@@ -284,6 +286,7 @@ pub fn save_counters(conn: &mut AnyConnection, session_id: i64, s: &Seats) -> Qu
             session_seats::taken.eq(s.taken),
             session_seats::referred_taken.eq(s.referred_taken),
             session_seats::waiting.eq(s.waiting),
+            session_seats::seq.eq(session_seats::seq + 1),
         ))
         .execute(conn)
 }
@@ -371,6 +374,7 @@ pub fn sync_seats(
                             session_seats::capacity.eq(capacity),
                             session_seats::reserved.eq(reserved),
                             session_seats::reserve_until.eq(until),
+                            session_seats::seq.eq(session_seats::seq + 1),
                         ))
                         .execute(conn)?;
                     if row.waiting > 0 {
@@ -395,7 +399,10 @@ pub fn released_holds(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResu
 /// Forgets a released hold (its seats are everyone's; the waitlist has been served).
 pub fn clear_hold(conn: &mut AnyConnection, session_id: i64) -> QueryResult<usize> {
     diesel::update(session_seats::table.find(session_id))
-        .set(session_seats::reserve_until.eq(None::<NaiveDateTime>))
+        .set((
+            session_seats::reserve_until.eq(None::<NaiveDateTime>),
+            session_seats::seq.eq(session_seats::seq + 1),
+        ))
         .execute(conn)
 }
 

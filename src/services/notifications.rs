@@ -259,6 +259,83 @@ fn words(
     })
 }
 
+fn city_tz(state: &AppState) -> chrono_tz::Tz {
+    state
+        .settings
+        .city
+        .timezone
+        .parse()
+        .unwrap_or(chrono_tz::Europe::Rome)
+}
+
+fn view(
+    conn: &mut AnyConnection,
+    n: &Notification,
+    lang: Lang,
+    tz: chrono_tz::Tz,
+) -> Result<NotificationView, AppError> {
+    let (text, url) = words(conn, n, lang, tz)?;
+    Ok(NotificationView {
+        id: n.id,
+        kind: n.kind.clone(),
+        text,
+        url,
+        created_at: n.created_at.and_utc(),
+        read: n.read_at.is_some(),
+    })
+}
+
+/// What a socket of `user` needs when it opens: the id of the newest notification, how many
+/// are unread, and, when the page says which one it saw last, those it missed since (oldest
+/// first, at most `replay_max`).
+pub async fn for_socket(
+    state: &AppState,
+    user: i64,
+    seen: Option<i64>,
+    lang: Lang,
+) -> Result<(i64, i64, Vec<NotificationView>), AppError> {
+    let tz = city_tz(state);
+    let max = state.settings.live.replay_max.max(1);
+    state
+        .db
+        .run(move |conn| {
+            let latest = ndb::latest_id(conn, user)?;
+            let unread = ndb::unread(conn, user)?;
+            let mut missed = Vec::new();
+            if let Some(after) = seen.filter(|s| *s < latest) {
+                for n in ndb::since(conn, user, after.max(0), max)? {
+                    missed.push(view(conn, &n, lang, tz)?);
+                }
+            }
+            Ok((latest, unread, missed))
+        })
+        .await
+}
+
+/// One notification of `user` in each of `langs`, and how many of theirs are unread
+/// (`None`: not theirs, or gone).
+pub async fn one_in(
+    state: &AppState,
+    user: i64,
+    id: i64,
+    langs: Vec<Lang>,
+) -> Result<Option<(Vec<(Lang, NotificationView)>, i64)>, AppError> {
+    let tz = city_tz(state);
+    state
+        .db
+        .run(move |conn| {
+            let Some(n) = ndb::find(conn, user, id)? else {
+                return Ok(None);
+            };
+            let mut out = Vec::with_capacity(langs.len());
+            for lang in langs {
+                out.push((lang, view(conn, &n, lang, tz)?));
+            }
+            Ok(Some((out, ndb::unread(conn, user)?)))
+        })
+        .await
+}
+
 /// The signed-in person's notifications newer than `after_id` (0: from the start), newest
 /// first, and how many are unread.
 pub async fn list(
@@ -269,12 +346,7 @@ pub async fn list(
     lang: Lang,
 ) -> Result<NotificationList, AppError> {
     let me = user.id().0;
-    let tz: chrono_tz::Tz = state
-        .settings
-        .city
-        .timezone
-        .parse()
-        .unwrap_or(chrono_tz::Europe::Rome);
+    let tz = city_tz(state);
     let limit = limit.clamp(1, 100);
     state
         .db
@@ -282,15 +354,7 @@ pub async fn list(
             let rows = ndb::list(conn, me, after_id.max(0), limit)?;
             let mut items = Vec::with_capacity(rows.len());
             for n in &rows {
-                let (text, url) = words(conn, n, lang, tz)?;
-                items.push(NotificationView {
-                    id: n.id,
-                    kind: n.kind.clone(),
-                    text,
-                    url,
-                    created_at: n.created_at.and_utc(),
-                    read: n.read_at.is_some(),
-                });
+                items.push(view(conn, n, lang, tz)?);
             }
             Ok(NotificationList {
                 unread: ndb::unread(conn, me)?,

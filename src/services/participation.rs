@@ -72,6 +72,9 @@ pub struct SeatCount {
     pub waiting: i32,
     /// Seats still held for people referred by linkers.
     pub held_for_referrals: i32,
+    /// The session's change counter: every change of these counts makes it larger, so of
+    /// two counts the one with the larger version is the newer.
+    pub version: i64,
 }
 
 fn seat_count(row: &pdb::SeatsRow, now: NaiveDateTime) -> SeatCount {
@@ -83,6 +86,7 @@ fn seat_count(row: &pdb::SeatsRow, now: NaiveDateTime) -> SeatCount {
         confirmed: s.taken,
         waiting: s.waiting,
         held_for_referrals: s.held(now),
+        version: row.seq,
     }
 }
 
@@ -170,6 +174,8 @@ const ALREADY: &str = "err-join-already";
 struct Seated {
     booking: Booking,
     counters: rules::Seats,
+    /// The session's change counter with these counters.
+    version: i64,
     promoted: Vec<i64>,
 }
 
@@ -195,6 +201,7 @@ fn seat_and_insert(
     let session_id = b.session_id;
     let mut booking = b.stored(id);
     let mut counters = outcome.seats();
+    let mut version = outcome.seq;
     // Someone who waits while a seat is free (a party of two ahead could not use it):
     // serve the line now.
     let mut promoted = Vec::new();
@@ -205,11 +212,13 @@ fn seat_and_insert(
         }
         if let Some(row) = pdb::find_seats(conn, session_id)? {
             counters = row.seats();
+            version = row.seq;
         }
     }
     Ok(Seated {
         booking,
         counters,
+        version,
         promoted,
     })
 }
@@ -336,6 +345,7 @@ async fn publish(state: &AppState, session_id: i64, changed: &[i64]) {
                 waiting: count.waiting,
                 capacity: count.capacity,
                 seats_left: count.seats_left,
+                version: count.version,
             })
             .await;
     }
@@ -387,6 +397,7 @@ async fn publish_join(state: &AppState, s: &Seated) {
             waiting: s.counters.waiting,
             capacity: s.counters.capacity,
             seats_left: s.counters.left(now),
+            version: s.version,
         })
         .await;
     publish(state, b.session_id, &s.promoted).await;
@@ -866,16 +877,55 @@ fn organizer_of(
     let a = crate::db::activities::find_activity(conn, s.activity_id)?
         .filter(|a| a.deleted_at.is_none())
         .ok_or(AppError::NotFound)?;
-    let member = crate::db::orgs::member_role(
-        conn,
-        crate::db::OrganizationId(a.organization_id),
-        user.id(),
-    )?
-    .is_some();
-    if !member && !user.user.is_admin {
+    if !runs_activity(conn, user.id().0, user.user.is_admin, &a)? {
         return Err(AppError::Forbidden("err-register-organizers-only"));
     }
     Ok((s, a))
+}
+
+/// Whether a person runs an activity (a member of its organization, or an admin).
+fn runs_activity(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    is_admin: bool,
+    a: &crate::db::activities::Activity,
+) -> Result<bool, AppError> {
+    Ok(is_admin
+        || crate::db::orgs::member_role(
+            conn,
+            crate::db::OrganizationId(a.organization_id),
+            crate::db::UserId(user_id),
+        )?
+        .is_some())
+}
+
+/// For the live register: checks that a person runs the session's activity, and returns
+/// who is already marked (booking, attended | no_show).
+pub async fn register_marks(
+    state: &AppState,
+    user_id: i64,
+    is_admin: bool,
+    session_id: i64,
+) -> Result<Vec<(i64, String)>, AppError> {
+    state
+        .db
+        .run(move |conn| {
+            let s = crate::db::activities::find_session(conn, session_id)?
+                .filter(|s| s.deleted_at.is_none())
+                .ok_or(AppError::NotFound)?;
+            let a = crate::db::activities::find_activity(conn, s.activity_id)?
+                .filter(|a| a.deleted_at.is_none())
+                .ok_or(AppError::NotFound)?;
+            if !runs_activity(conn, user_id, is_admin, &a)? {
+                return Err(AppError::Forbidden("err-register-organizers-only"));
+            }
+            Ok(pdb::participants(conn, session_id)?
+                .into_iter()
+                .filter(|p| !p.booking.attendance.is_empty())
+                .map(|p| (p.booking.id, p.booking.attendance))
+                .collect())
+        })
+        .await
 }
 
 /// One line of the organizer's register: a pseudonym and only what the person agreed to
@@ -1104,6 +1154,7 @@ pub async fn mark(
         .publish(Event::CheckedIn {
             session_id,
             booking_id,
+            attendance: attendance.as_str().to_string(),
         })
         .await;
     Ok(())
@@ -1241,6 +1292,7 @@ pub async fn check_in(
         .publish(Event::CheckedIn {
             session_id,
             booking_id: id,
+            attendance: Attendance::Attended.as_str().to_string(),
         })
         .await;
     Ok(())

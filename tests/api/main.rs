@@ -16,6 +16,8 @@ mod csrf;
 mod discovery;
 mod feeds;
 mod health;
+mod live;
+mod live_browser;
 mod notifications;
 mod organizations;
 mod pages;

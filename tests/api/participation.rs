@@ -47,7 +47,7 @@ pub async fn one_session(
     (body, id_of(&list[0]))
 }
 
-fn bookings_path(sid: i64) -> String {
+pub fn bookings_path(sid: i64) -> String {
     format!("/api/v1/sessions/{sid}/bookings")
 }
 
@@ -67,7 +67,7 @@ async fn join_by_phone(app: &TestApp, sid: i64, name: &str, phone: &str) -> Resp
 }
 
 /// Guest `n` joins; panics unless a booking is created.
-async fn guest(app: &TestApp, sid: i64, n: usize) -> Value {
+pub async fn guest(app: &TestApp, sid: i64, n: usize) -> Value {
     expect_status(
         join_by_phone(app, sid, &format!("Ospite {n}"), &phone(n)).await,
         201,
@@ -137,7 +137,7 @@ fn token_in(text: &str) -> String {
 }
 
 /// The token of the private link a join answered with.
-fn token_of(booking: &Value) -> String {
+pub fn token_of(booking: &Value) -> String {
     token_in(
         booking["manage_url"]
             .as_str()
@@ -179,7 +179,7 @@ fn utc_now() -> NaiveDateTime {
 
 /// Moves a session in time: starts `start_minutes` from now (negative: in the past) and
 /// lasts `minutes`. The only way these tests move the clock.
-async fn move_session(app: &TestApp, sid: i64, start_minutes: i64, minutes: i64) {
+pub async fn move_session(app: &TestApp, sid: i64, start_minutes: i64, minutes: i64) {
     let starts = utc_now() + Duration::minutes(start_minutes);
     let ends = starts + Duration::minutes(minutes);
     app.exec_sql(&format!(
@@ -264,7 +264,7 @@ fn history(referral: &Value) -> Vec<String> {
 }
 
 /// An organizer's mark for one participant.
-async fn mark(
+pub async fn mark(
     app: &TestApp,
     client: &Client,
     sid: i64,

@@ -7,8 +7,8 @@
 //! Nothing changes on a GET: every change is a CSRF-checked form post answered with a
 //! redirect, or with the page again and the errors next to their fields. The private link's
 //! token travels only in the query string (the request log records the path alone) and in
-//! hidden form fields; its pages are marked `noindex` and sent with `no-store` and
-//! `no-referrer` like every page.
+//! hidden form fields; its pages are marked `noindex` and sent with `no-store` and a
+//! `same-origin` referrer policy (never sent to another site) like every page.
 
 use super::activities::{render_session, tz_of, when_words};
 use super::{translate, Choice, FormErrors};

@@ -237,6 +237,7 @@ err-busy = The service is very busy right now. Please try again in a few seconds
 err-db-unavailable = The service is not available right now. Please try again shortly.
 err-method = This operation is not allowed here.
 err-csrf = The form has expired or is not valid. Reload the page and try again.
+err-ws-upgrade = This address is for live updates: open it as a websocket.
 err-cross-site = Request refused: it comes from another site.
 err-link-invalid = This link is not valid: it has already been used or has expired. You can ask for a new one.
 err-email-missing = Please type your e-mail address.

@@ -237,6 +237,7 @@ err-busy = Il servizio è molto occupato in questo momento. Riprova tra qualche 
 err-db-unavailable = Il servizio non è disponibile in questo momento. Riprova tra poco.
 err-method = Questa operazione non è permessa qui.
 err-csrf = Il modulo è scaduto o non è valido. Ricarica la pagina e riprova.
+err-ws-upgrade = Questo indirizzo serve agli aggiornamenti in diretta: va aperto come websocket.
 err-cross-site = Richiesta rifiutata: arriva da un altro sito.
 err-link-invalid = Questo link non è valido: è già stato usato oppure è scaduto. Puoi chiederne uno nuovo.
 err-email-missing = Scrivi il tuo indirizzo e-mail.

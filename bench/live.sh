@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# The live benchmark (issue 6): websockets over loopback against the release build on
+# PostgreSQL + Redis, measured with examples/wsbench.rs —
+#
+#   1. idle: IDLE_CONNS signed-in sockets held open (one account and session each, every
+#      socket registered under its person); the server's resident memory per socket, and that
+#      every socket answers the server's pings while held;
+#   2. fan-out: one guest join (HTTP) → the seat frame reaches every watcher of that session;
+#      latency from the request to the LAST watcher, for 1,000 and for 10,000 watchers;
+#   3. cross-instance: joins sent open loop at CROSS_RATE/s to instance A, watched on A
+#      (baseline) and on instance B (through Redis pub/sub); what crossing adds at p99, and
+#      that no change is lost (every session's frames carry its change counter).
+#
+#   bench/live.sh            # from the repository root; ~5 minutes after a release build
+#
+# Settings (environment): PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres), LIVE_DB
+# (legami_live), REDIS_URL (redis://127.0.0.1:6379), PORT_A (18480), PORT_B (18481),
+# IDLE_CONNS (15000), FANOUT_SMALL (1000), FANOUT_LARGE (10000), FANOUT_ROUNDS (30),
+# CROSS_SESSIONS (50), CROSS_WATCHERS (20 per session), CROSS_RATE (1000), CROSS_SECS (10),
+# HOLD_SECS (30), WORKERS (0 = one per core), STRICT=1 (also fail when a target is missed).
+#
+# One process may hold at most 20,000 open files here: the server and the client each stay
+# below that (the client spreads its sockets over several 127.0.0.x source addresses).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+trap stop_all EXIT
+
+PGHOST=${PGHOST:-127.0.0.1}
+PGPORT=${PGPORT:-5432}
+PGUSER=${PGUSER:-postgres}
+export PGHOST PGPORT PGUSER
+LIVE_DB=${LIVE_DB:-legami_live}
+REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
+PORT_A=${PORT_A:-18480}
+PORT_B=${PORT_B:-18481}
+IDLE_CONNS=${IDLE_CONNS:-15000}
+FANOUT_SMALL=${FANOUT_SMALL:-1000}
+FANOUT_LARGE=${FANOUT_LARGE:-10000}
+FANOUT_ROUNDS=${FANOUT_ROUNDS:-30}
+CROSS_SESSIONS=${CROSS_SESSIONS:-50}
+CROSS_WATCHERS=${CROSS_WATCHERS:-20}
+CROSS_RATE=${CROSS_RATE:-1000}
+CROSS_SECS=${CROSS_SECS:-10}
+HOLD_SECS=${HOLD_SECS:-30}
+WORKERS=${WORKERS:-0}
+STRICT=${STRICT:-0}
+SOURCES=127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4
+
+# Targets on the 2-core reference machine (issue 6).
+TARGET_IDLE_CONNS=15000
+TARGET_BYTES_PER_CONN=8192
+TARGET_FANOUT_LARGE_P99=100
+TARGET_FANOUT_SMALL_P99=10
+TARGET_CROSS_ADDED_P99=2
+
+for tool in psql curl cargo; do
+    command -v "$tool" >/dev/null || { echo "$tool is needed" >&2; exit 1; }
+done
+ulimit -n "$(ulimit -Hn)"
+(($(ulimit -n) >= 19000)) || { echo "the open-files limit ($(ulimit -n)) is too low" >&2; exit 1; }
+
+say "Machine"
+machine_info
+echo "open files per process: $(ulimit -n)" >&2
+
+say "Build (release: legami, example wsbench)"
+target=${CARGO_TARGET_DIR:-$BENCH_ROOT/target}
+(cd "$BENCH_ROOT" && cargo build --release --quiet --bin legami --example wsbench)
+LEGAMI_BIN=$target/release/legami
+WSBENCH=$target/release/examples/wsbench
+require_free_port "$PORT_A" "$PORT_B"
+
+DB_URL="postgres://${PGUSER}@${PGHOST}:${PGPORT}/${LIVE_DB}?sslmode=disable"
+envs=(
+    LEGAMI__DATABASE__URL="$DB_URL"
+    LEGAMI__DEMO__SEED_ON_FIRST_START=false
+    LEGAMI__LOG__FILTER=warn
+    LEGAMI__MAIL__TRANSPORT=memory
+    LEGAMI__REDIS__URL="$REDIS_URL"
+    LEGAMI__REDIS__PREFIX="legami-live-$$:"
+    LEGAMI__SERVER__WORKERS="$WORKERS"
+    LEGAMI__SERVER__SITE_URL="http://127.0.0.1:$PORT_A"
+    # Every socket and join here comes from a few loopback addresses: lift the per-address
+    # limits. Pings every 10 s, so that the idle hold proves the sockets answer them.
+    LEGAMI__LIVE__MAX_SOCKETS_PER_IP=100000
+    LEGAMI__LIVE__MAX_SUBSCRIPTIONS=4
+    LEGAMI__LIVE__PING_SECS=10
+    LEGAMI__LIVE__PONG_TIMEOUT_SECS=30
+    LEGAMI__PARTICIPATION__GUEST_JOINS_PER_HOUR=1000000000
+)
+
+say "Data: sessions without a seat limit, and $IDLE_CONNS accounts with a session each"
+psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $LIVE_DB" -c "CREATE DATABASE $LIVE_DB"
+env "${envs[@]}" "$LEGAMI_BIN" migrate >&2
+# seed-joins makes one-off sessions (its hot one, and CROSS_SESSIONS spread ones); their join
+# request files are not used here (wsbench sends its own joins).
+env "${envs[@]}" "$LEGAMI_BIN" seed-joins --out-dir "$BENCH_TMP/sessions" \
+    --site-url "http://127.0.0.1:$PORT_A" --hot-joins 1 --spread-sessions "$CROSS_SESSIONS" \
+    --spread-joins 1 --capacity 1000000 --warmup-joins 1 >&2
+# shellcheck disable=SC1091
+source "$BENCH_TMP/sessions/plan.env"
+env "${envs[@]}" "$LEGAMI_BIN" seed-live --users "$IDLE_CONNS" --out "$BENCH_TMP/cookies.txt" >&2
+psql -X -q -d "$LIVE_DB" -c "VACUUM ANALYZE"
+
+say "Servers: A on :$PORT_A, B on :$PORT_B (same database, same Redis)"
+start_server live-a env "${envs[@]}" "$LEGAMI_BIN" serve --bind "127.0.0.1:$PORT_A"
+PID_A=$SERVER_PID
+start_server live-b env "${envs[@]}" "$LEGAMI_BIN" serve --bind "127.0.0.1:$PORT_B"
+PID_B=$SERVER_PID
+wait_http "http://127.0.0.1:$PORT_A/health/ready" 120 "$PID_A"
+wait_http "http://127.0.0.1:$PORT_B/health/ready" 120 "$PID_B"
+WS_A="ws://127.0.0.1:$PORT_A/ws"
+WS_B="ws://127.0.0.1:$PORT_B/ws"
+HTTP_A="http://127.0.0.1:$PORT_A"
+wait_quiet 30 10
+
+STATUS=0
+run() { # run LABEL ARGS… — one wsbench run; its JSON line goes to $BENCH_RESULTS and stdout.
+    local label=$1 line
+    shift
+    if ! line=$("$WSBENCH" "$@" --label "$label"); then
+        echo "wsbench $label failed" >&2
+        STATUS=1
+    fi
+    printf '%s\n' "$line" >>"$BENCH_RESULTS"
+    printf '%s\n' "$line"
+}
+
+say "1. idle: $IDLE_CONNS signed-in sockets on A, held ${HOLD_SECS}s (pings every 10 s)"
+IDLE=$(run idle idle --url "$WS_A" --conns "$IDLE_CONNS" --cookies "$BENCH_TMP/cookies.txt" \
+    --source-ips "$SOURCES" --connect-concurrency 128 --hold-secs "$HOLD_SECS" --server-pid "$PID_A")
+echo "server A after the idle run: VmRSS $(rss_mib "$PID_A") MiB" >&2
+wait_quiet 30 10
+
+say "2. fan-out: $FANOUT_SMALL and $FANOUT_LARGE watchers of one session on A, $FANOUT_ROUNDS joins each"
+SMALL=$(run "fanout $FANOUT_SMALL" fanout --url "$WS_A" --http "$HTTP_A" --session "$HOT" \
+    --watchers "$FANOUT_SMALL" --rounds "$FANOUT_ROUNDS" --interval-ms 200 --source-ips "$SOURCES")
+wait_quiet 30 10
+LARGE=$(run "fanout $FANOUT_LARGE" fanout --url "$WS_A" --http "$HTTP_A" --session "$HOT" \
+    --watchers "$FANOUT_LARGE" --rounds "$FANOUT_ROUNDS" --interval-ms 300 --source-ips "$SOURCES")
+wait_quiet 30 10
+
+say "3. cross-instance: $CROSS_RATE joins/s for ${CROSS_SECS}s to A over $CROSS_SESSIONS sessions × $CROSS_WATCHERS watchers"
+SAME=$(run "same instance" cross --http "$HTTP_A" --url "$WS_A" --session-range "$SPREAD_LO-$SPREAD_HI" \
+    --watchers-per-session "$CROSS_WATCHERS" --rate "$CROSS_RATE" --secs "$CROSS_SECS" --source-ips "$SOURCES")
+wait_quiet 30 10
+CROSS=$(run "across instances" cross --http "$HTTP_A" --url "$WS_B" --session-range "$SPREAD_LO-$SPREAD_HI" \
+    --watchers-per-session "$CROSS_WATCHERS" --rate "$CROSS_RATE" --secs "$CROSS_SECS" --source-ips "$SOURCES")
+echo "server VmRSS after everything: A $(rss_mib "$PID_A") MiB, B $(rss_mib "$PID_B") MiB" >&2
+
+verdict() { # verdict OK — "met" or "MISSED" (and STATUS=1 under STRICT=1)
+    if [[ "$1" == 1 ]]; then echo met; else
+        [[ "$STRICT" == 1 ]] && STATUS=1
+        echo MISSED
+    fi
+}
+j() { json_get "$1" "$2"; }
+
+say "Summary (PostgreSQL + Redis, $(nproc) cores, client on the same machine)"
+opened=$(j opened "$IDLE")
+bpc=$(j bytes_per_conn "$IDLE")
+bpc_held=$(j bytes_per_conn_held "$IDLE")
+closed=$(j closed_during_hold "$IDLE")
+printf 'idle sockets held: %s of %s (closed while held: %s, pings answered: %s) — target ≥ %s: %s\n' \
+    "$opened" "$IDLE_CONNS" "$closed" "$(j pings "$IDLE")" "$TARGET_IDLE_CONNS" \
+    "$(verdict "$(awk -v o="$opened" -v c="$closed" -v t=$TARGET_IDLE_CONNS 'BEGIN {print (o - c >= t) ? 1 : 0}')")"
+printf 'server memory per idle socket: %.0f B after opening, %.0f B after the hold — target ≤ %s B: %s\n' \
+    "$bpc" "$bpc_held" "$TARGET_BYTES_PER_CONN" \
+    "$(verdict "$(awk -v a="$bpc" -v b="$bpc_held" -v t=$TARGET_BYTES_PER_CONN 'BEGIN {print (a <= t && b <= t) ? 1 : 0}')")"
+for pair in "SMALL:$FANOUT_SMALL:$TARGET_FANOUT_SMALL_P99" "LARGE:$FANOUT_LARGE:$TARGET_FANOUT_LARGE_P99"; do
+    IFS=: read -r var n target <<<"$pair"
+    line=${!var}
+    p99=$(j round_p99_ms "$line")
+    printf 'fan-out to %s watchers, join → last watcher: p50 %s ms, p99 %s ms, max %s ms (each delivery p50 %s / p99 %s ms; missing %s) — target p99 ≤ %s ms: %s\n' \
+        "$n" "$(j round_p50_ms "$line")" "$p99" "$(j round_max_ms "$line")" "$(j delivery_p50_ms "$line")" \
+        "$(j delivery_p99_ms "$line")" "$(j missing "$line")" "$target" \
+        "$(verdict "$(awk -v p="$p99" -v t="$target" 'BEGIN {print (p <= t) ? 1 : 0}')")"
+done
+sp99=$(j p99_ms "$SAME")
+cp99=$(j p99_ms "$CROSS")
+printf 'join → watchers at %s/s, same instance: p50 %s ms, p99 %s ms; across instances: p50 %s ms, p99 %s ms (sent %s/s; lost %s and %s)\n' \
+    "$CROSS_RATE" "$(j p50_ms "$SAME")" "$sp99" "$(j p50_ms "$CROSS")" "$cp99" "$(j send_rate "$CROSS")" \
+    "$(j lost "$SAME")" "$(j lost "$CROSS")"
+added=$(awk -v a="$cp99" -v b="$sp99" 'BEGIN {printf "%.2f", a - b}')
+printf 'crossing instances through Redis adds %s ms at p99 — target ≤ %s ms with nothing lost: %s\n' "$added" \
+    "$TARGET_CROSS_ADDED_P99" \
+    "$(verdict "$(awk -v a="$added" -v t=$TARGET_CROSS_ADDED_P99 -v l="$(j lost "$CROSS")" 'BEGIN {print (a <= t && l == 0) ? 1 : 0}')")"
+exit "$STATUS"

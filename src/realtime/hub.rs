@@ -1,0 +1,466 @@
+//! The hub of one instance: who is connected, who follows which topic, and the fan-out.
+//!
+//! Memory is bounded: each socket has a queue of at most `live.queue_frames` frames; a socket
+//! whose queue is full when a frame arrives is marked too slow, dropped from every topic and
+//! closed by its own task (1013), and the page reconnects. A frame is encoded once and shared
+//! by every socket (a reference-counted `ByteString`); the fan-out only pushes into queues
+//! and wakes tasks, it never waits for a socket. Topics live in shards, each behind its own
+//! lock, so fan-outs to different sessions do not wait for each other.
+
+use crate::config::LiveSettings;
+use crate::i18n::Lang;
+use bytestring::ByteString;
+use std::collections::{HashMap, VecDeque};
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::Notify;
+
+/// What a socket may follow besides its own person's notifications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Topic {
+    /// A session's public seat counters (anyone).
+    Session(i64),
+    /// A session's check-ins (its organizers).
+    Register(i64),
+}
+
+impl Topic {
+    /// `session:12`, `register:12`; `None` for anything else (including `user:…`, which
+    /// nobody subscribes to: a person's own notifications come without asking).
+    pub fn parse(s: &str) -> Option<Topic> {
+        let (kind, id) = s.split_once(':')?;
+        let id: i64 = id.parse().ok().filter(|i| *i > 0)?;
+        match kind {
+            "session" => Some(Topic::Session(id)),
+            "register" => Some(Topic::Register(id)),
+            _ => None,
+        }
+    }
+}
+
+/// Why the hub ended a socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kick {
+    /// Its queue was full: it fell behind.
+    TooSlow,
+    /// Its person signed out (or was suspended).
+    SignedOut,
+}
+
+const OPEN: u8 = 0;
+const TOO_SLOW: u8 = 1;
+const SIGNED_OUT: u8 = 2;
+
+/// One open socket, as the hub sees it.
+pub struct Conn {
+    pub id: u64,
+    /// The signed-in person, if any.
+    pub user: Option<i64>,
+    /// The language its notifications are written in.
+    pub lang: Lang,
+    /// The newest notification id sent to it (to send each once).
+    pub last_notification: AtomicI64,
+    queue: Mutex<VecDeque<ByteString>>,
+    wake: Notify,
+    kicked: AtomicU8,
+    cap: usize,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding one of these locks leaves plain data behind; keep serving.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Conn {
+    /// Queues a frame. False when the socket is gone or has just been found too slow (it
+    /// must then leave every topic).
+    pub fn push(&self, frame: &ByteString) -> bool {
+        if self.kicked.load(Ordering::Relaxed) != OPEN {
+            return false;
+        }
+        {
+            let mut q = lock(&self.queue);
+            if q.len() >= self.cap {
+                drop(q);
+                self.kick(Kick::TooSlow);
+                return false;
+            }
+            q.push_back(frame.clone());
+        }
+        self.wake.notify_one();
+        true
+    }
+
+    /// Ends the socket (its task closes it with the matching code).
+    pub fn kick(&self, why: Kick) {
+        let v = match why {
+            Kick::TooSlow => TOO_SLOW,
+            Kick::SignedOut => SIGNED_OUT,
+        };
+        if self
+            .kicked
+            .compare_exchange(OPEN, v, Ordering::AcqRel, Ordering::Relaxed)
+            .is_ok()
+        {
+            self.wake.notify_one();
+        }
+    }
+
+    /// Why the hub ended it, if it did.
+    pub fn kicked(&self) -> Option<Kick> {
+        match self.kicked.load(Ordering::Acquire) {
+            TOO_SLOW => Some(Kick::TooSlow),
+            SIGNED_OUT => Some(Kick::SignedOut),
+            _ => None,
+        }
+    }
+
+    /// Everything queued, oldest first.
+    pub fn take(&self) -> VecDeque<ByteString> {
+        std::mem::take(&mut *lock(&self.queue))
+    }
+
+    /// Waits until something is queued or the socket is kicked.
+    pub async fn woken(&self) {
+        self.wake.notified().await
+    }
+}
+
+/// Why a socket was not opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    TooManyForUser,
+    TooManyForAddress,
+}
+
+#[derive(Default)]
+struct TopicEntry {
+    conns: Vec<Arc<Conn>>,
+    /// The newest seat counters' version sent (a repeat of it is dropped).
+    version: i64,
+}
+
+const SHARDS: usize = 16;
+
+/// Counters for the health page and the benchmark.
+#[derive(Default)]
+pub struct Stats {
+    pub open: AtomicUsize,
+    pub dropped_slow: AtomicU64,
+    pub frames_queued: AtomicU64,
+}
+
+/// The hub of this instance.
+pub struct Hub {
+    shards: Vec<Mutex<HashMap<Topic, TopicEntry>>>,
+    users: Mutex<HashMap<i64, Vec<Arc<Conn>>>>,
+    addresses: Mutex<HashMap<String, usize>>,
+    next_id: AtomicU64,
+    limits: LiveSettings,
+    pub stats: Stats,
+}
+
+/// A socket's place in the hub; leaving it (drop) removes the socket from every topic.
+pub struct Registration {
+    hub: Arc<Hub>,
+    pub conn: Arc<Conn>,
+    address: String,
+    topics: Vec<Topic>,
+}
+
+impl Registration {
+    /// The topics it follows.
+    pub fn topics(&self) -> &[Topic] {
+        &self.topics
+    }
+
+    /// Follows a topic (true if it was not followed yet). The caller checks the limit.
+    pub fn subscribe(&mut self, topic: Topic) -> bool {
+        if self.topics.contains(&topic) {
+            return false;
+        }
+        self.topics.push(topic);
+        let mut shard = lock(self.hub.shard(&topic));
+        shard
+            .entry(topic)
+            .or_default()
+            .conns
+            .push(self.conn.clone());
+        true
+    }
+
+    /// Stops following a topic.
+    pub fn unsubscribe(&mut self, topic: Topic) {
+        if let Some(i) = self.topics.iter().position(|t| *t == topic) {
+            self.topics.swap_remove(i);
+            self.hub.leave(topic, self.conn.id);
+        }
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        for t in std::mem::take(&mut self.topics) {
+            self.hub.leave(t, self.conn.id);
+        }
+        if let Some(u) = self.conn.user {
+            let mut users = lock(&self.hub.users);
+            if let Some(list) = users.get_mut(&u) {
+                list.retain(|c| c.id != self.conn.id);
+                if list.is_empty() {
+                    users.remove(&u);
+                }
+            }
+        }
+        {
+            let mut addresses = lock(&self.hub.addresses);
+            if let Some(n) = addresses.get_mut(&self.address) {
+                *n -= 1;
+                if *n == 0 {
+                    addresses.remove(&self.address);
+                }
+            }
+        }
+        self.hub.stats.open.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Hub {
+    pub fn new(limits: LiveSettings) -> Hub {
+        Hub {
+            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            users: Mutex::new(HashMap::new()),
+            addresses: Mutex::new(HashMap::new()),
+            next_id: AtomicU64::new(1),
+            limits,
+            stats: Stats::default(),
+        }
+    }
+
+    /// The limits it enforces.
+    pub fn limits(&self) -> &LiveSettings {
+        &self.limits
+    }
+
+    fn shard(&self, topic: &Topic) -> &Mutex<HashMap<Topic, TopicEntry>> {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        topic.hash(&mut h);
+        &self.shards[(h.finish() as usize) % SHARDS]
+    }
+
+    fn leave(&self, topic: Topic, conn_id: u64) {
+        let mut shard = lock(self.shard(&topic));
+        if let Some(e) = shard.get_mut(&topic) {
+            e.conns.retain(|c| c.id != conn_id);
+            if e.conns.is_empty() {
+                shard.remove(&topic);
+            }
+        }
+    }
+
+    /// Registers a new socket, within the limits per person and per address.
+    pub fn open(
+        self: &Arc<Self>,
+        user: Option<i64>,
+        address: &str,
+        lang: Lang,
+    ) -> Result<Registration, Refusal> {
+        let mut users = lock(&self.users);
+        if let Some(u) = user {
+            if users.get(&u).map_or(0, Vec::len) >= self.limits.max_sockets_per_user {
+                return Err(Refusal::TooManyForUser);
+            }
+        }
+        {
+            let mut addresses = lock(&self.addresses);
+            let n = addresses.entry(address.to_string()).or_insert(0);
+            if *n >= self.limits.max_sockets_per_ip {
+                if *n == 0 {
+                    addresses.remove(address);
+                }
+                return Err(Refusal::TooManyForAddress);
+            }
+            *n += 1;
+        }
+        let conn = Arc::new(Conn {
+            id: self.next_id.fetch_add(1, Ordering::Relaxed),
+            user,
+            lang,
+            last_notification: AtomicI64::new(0),
+            queue: Mutex::new(VecDeque::new()),
+            wake: Notify::new(),
+            kicked: AtomicU8::new(OPEN),
+            cap: self.limits.queue_frames,
+        });
+        if let Some(u) = user {
+            users.entry(u).or_default().push(conn.clone());
+        }
+        self.stats.open.fetch_add(1, Ordering::Relaxed);
+        Ok(Registration {
+            hub: self.clone(),
+            conn,
+            address: address.to_string(),
+            topics: Vec::new(),
+        })
+    }
+
+    /// Whether anyone here follows a topic.
+    pub fn followed(&self, topic: Topic) -> bool {
+        lock(self.shard(&topic)).contains_key(&topic)
+    }
+
+    /// Sends a frame to every follower of a topic. With `version`, a repeat of the newest
+    /// version sent is dropped (events reach instances in any order; pages keep the newest).
+    /// `frame` is only encoded when someone follows. Returns how many sockets got it.
+    pub fn publish(
+        &self,
+        topic: Topic,
+        version: Option<i64>,
+        frame: impl FnOnce() -> ByteString,
+    ) -> usize {
+        let mut shard = lock(self.shard(&topic));
+        let Some(entry) = shard.get_mut(&topic) else {
+            return 0;
+        };
+        if let Some(v) = version {
+            // The same change announced twice (one event per booking it touched) goes out
+            // once. An older version arriving late still goes out: each change is a frame of
+            // its own (pages keep the newest), so watchers can tell that none was lost.
+            if v == entry.version {
+                return 0;
+            }
+            entry.version = entry.version.max(v);
+        }
+        let frame = frame();
+        let mut sent = 0;
+        let mut slow = false;
+        for c in &entry.conns {
+            if c.push(&frame) {
+                sent += 1;
+            } else {
+                slow = true;
+            }
+        }
+        if slow {
+            let before = entry.conns.len();
+            entry.conns.retain(|c| c.kicked().is_none());
+            self.stats
+                .dropped_slow
+                .fetch_add((before - entry.conns.len()) as u64, Ordering::Relaxed);
+        }
+        self.stats
+            .frames_queued
+            .fetch_add(sent as u64, Ordering::Relaxed);
+        sent
+    }
+
+    /// The sockets of a person on this instance.
+    pub fn sockets_of(&self, user: i64) -> Vec<Arc<Conn>> {
+        lock(&self.users).get(&user).cloned().unwrap_or_default()
+    }
+
+    /// Ends every socket of a person (signed out, suspended).
+    pub fn sign_out(&self, user: i64) {
+        for c in self.sockets_of(user) {
+            c.kick(Kick::SignedOut);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits() -> LiveSettings {
+        LiveSettings {
+            max_sockets_per_user: 2,
+            max_sockets_per_ip: 3,
+            max_subscriptions: 4,
+            queue_frames: 2,
+            max_frame_bytes: 4096,
+            ping_secs: 25,
+            pong_timeout_secs: 60,
+            replay_max: 50,
+        }
+    }
+
+    fn lang() -> Lang {
+        Lang::from_code("en").unwrap()
+    }
+
+    #[test]
+    fn topics_parse_only_public_and_register_kinds() {
+        assert_eq!(Topic::parse("session:12"), Some(Topic::Session(12)));
+        assert_eq!(Topic::parse("register:3"), Some(Topic::Register(3)));
+        assert_eq!(Topic::parse("user:3"), None);
+        assert_eq!(Topic::parse("session:-1"), None);
+        assert_eq!(Topic::parse("session:x"), None);
+        assert_eq!(Topic::parse("session"), None);
+    }
+
+    #[test]
+    fn sockets_are_limited_per_person_and_per_address_and_freed_on_close() {
+        let hub = Arc::new(Hub::new(limits()));
+        let a = hub.open(Some(1), "1.1.1.1", lang()).unwrap();
+        let _b = hub.open(Some(1), "1.1.1.1", lang()).unwrap();
+        assert_eq!(
+            hub.open(Some(1), "2.2.2.2", lang()).err(),
+            Some(Refusal::TooManyForUser)
+        );
+        let _c = hub.open(None, "1.1.1.1", lang()).unwrap();
+        assert_eq!(
+            hub.open(None, "1.1.1.1", lang()).err(),
+            Some(Refusal::TooManyForAddress)
+        );
+        drop(a);
+        assert!(hub.open(Some(1), "2.2.2.2", lang()).is_ok());
+        // a went, b and c stay (the last one was dropped at once).
+        assert_eq!(hub.stats.open.load(Ordering::Relaxed), 2);
+    }
+
+    #[test]
+    fn a_frame_reaches_every_follower_once_and_late_versions_still_go_out() {
+        let hub = Arc::new(Hub::new(limits()));
+        let mut a = hub.open(None, "a", lang()).unwrap();
+        let mut b = hub.open(None, "b", lang()).unwrap();
+        a.subscribe(Topic::Session(7));
+        b.subscribe(Topic::Session(7));
+        assert!(!b.subscribe(Topic::Session(7)));
+        let n = hub.publish(Topic::Session(7), Some(3), || "v3".into());
+        assert_eq!(n, 2);
+        assert_eq!(
+            hub.publish(Topic::Session(7), Some(3), || "again".into()),
+            0
+        );
+        // A change that reached this instance late still goes out.
+        assert_eq!(hub.publish(Topic::Session(7), Some(2), || "late".into()), 2);
+        assert_eq!(hub.publish(Topic::Session(8), None, || "x".into()), 0);
+        assert_eq!(
+            a.conn.take(),
+            vec![ByteString::from("v3"), ByteString::from("late")]
+        );
+        b.unsubscribe(Topic::Session(7));
+        assert_eq!(hub.publish(Topic::Session(7), Some(4), || "v4".into()), 1);
+        drop(a);
+        assert!(!hub.followed(Topic::Session(7)));
+    }
+
+    #[test]
+    fn a_socket_that_falls_behind_is_dropped_and_the_others_keep_getting_frames() {
+        let hub = Arc::new(Hub::new(limits()));
+        let mut slow = hub.open(None, "a", lang()).unwrap();
+        let mut quick = hub.open(None, "b", lang()).unwrap();
+        slow.subscribe(Topic::Register(1));
+        quick.subscribe(Topic::Register(1));
+        for i in 0..5 {
+            let frame = ByteString::from(format!("f{i}"));
+            hub.publish(Topic::Register(1), None, || frame);
+            quick.conn.take();
+        }
+        assert_eq!(slow.conn.kicked(), Some(Kick::TooSlow));
+        assert_eq!(hub.stats.dropped_slow.load(Ordering::Relaxed), 1);
+        assert_eq!(hub.publish(Topic::Register(1), None, || "next".into()), 1);
+        assert_eq!(quick.conn.take(), vec![ByteString::from("next")]);
+    }
+}
