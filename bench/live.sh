@@ -94,11 +94,12 @@ envs=(
 say "Data: sessions without a seat limit, and $IDLE_CONNS accounts with a session each"
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $LIVE_DB" -c "CREATE DATABASE $LIVE_DB"
 env "${envs[@]}" "$LEGAMI_BIN" migrate >&2
-# seed-joins makes one-off sessions (its hot one, and CROSS_SESSIONS spread ones); their join
+# seed-joins makes one-off sessions of 10,000 seats (its hot one, and CROSS_SESSIONS spread
+# ones: every join below gets a seat or a place in line, and changes the counters); their join
 # request files are not used here (wsbench sends its own joins).
 env "${envs[@]}" "$LEGAMI_BIN" seed-joins --out-dir "$BENCH_TMP/sessions" \
     --site-url "http://127.0.0.1:$PORT_A" --hot-joins 1 --spread-sessions "$CROSS_SESSIONS" \
-    --spread-joins 1 --capacity 1000000 --warmup-joins 1 >&2
+    --spread-joins 1 --capacity 10000 --warmup-joins 1 >&2
 # shellcheck disable=SC1091
 source "$BENCH_TMP/sessions/plan.env"
 env "${envs[@]}" "$LEGAMI_BIN" seed-live --users "$IDLE_CONNS" --out "$BENCH_TMP/cookies.txt" >&2

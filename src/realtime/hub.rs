@@ -46,11 +46,14 @@ pub enum Kick {
     TooSlow,
     /// Its person signed out (or was suspended).
     SignedOut,
+    /// Some session or the account of its person changed: reconnect, to be checked again.
+    Recheck,
 }
 
 const OPEN: u8 = 0;
 const TOO_SLOW: u8 = 1;
 const SIGNED_OUT: u8 = 2;
+const RECHECK: u8 = 3;
 
 /// One open socket, as the hub sees it.
 pub struct Conn {
@@ -59,7 +62,8 @@ pub struct Conn {
     pub user: Option<i64>,
     /// The language its notifications are written in.
     pub lang: Lang,
-    /// The newest notification id sent to it (to send each once).
+    /// Notifications up to this id were counted in its `hello` (or replayed): only newer
+    /// ones are pushed live.
     pub last_notification: AtomicI64,
     queue: Mutex<VecDeque<ByteString>>,
     wake: Notify,
@@ -97,12 +101,19 @@ impl Conn {
         let v = match why {
             Kick::TooSlow => TOO_SLOW,
             Kick::SignedOut => SIGNED_OUT,
+            Kick::Recheck => RECHECK,
         };
-        if self
+        // A sign-out also says more than a re-check (both come when a person signs out).
+        let replaced = self
             .kicked
             .compare_exchange(OPEN, v, Ordering::AcqRel, Ordering::Relaxed)
             .is_ok()
-        {
+            || (v == SIGNED_OUT
+                && self
+                    .kicked
+                    .compare_exchange(RECHECK, v, Ordering::AcqRel, Ordering::Relaxed)
+                    .is_ok());
+        if replaced {
             self.wake.notify_one();
         }
     }
@@ -112,6 +123,7 @@ impl Conn {
         match self.kicked.load(Ordering::Acquire) {
             TOO_SLOW => Some(Kick::TooSlow),
             SIGNED_OUT => Some(Kick::SignedOut),
+            RECHECK => Some(Kick::Recheck),
             _ => None,
         }
     }
@@ -364,6 +376,15 @@ impl Hub {
     pub fn sign_out(&self, user: i64) {
         for c in self.sockets_of(user) {
             c.kick(Kick::SignedOut);
+        }
+    }
+
+    /// Asks every socket of a person to reconnect (one of their sessions ended, or their
+    /// account changed): a socket whose session still holds comes back signed in, one whose
+    /// session ended comes back anonymous.
+    pub fn recheck(&self, user: i64) {
+        for c in self.sockets_of(user) {
+            c.kick(Kick::Recheck);
         }
     }
 }

@@ -22,7 +22,8 @@
 //! "topic":"session:12"}` and pongs. Close codes: 1008 (a private topic while anonymous,
 //! another person's topic, a register one doesn't run, too many subscriptions, signed out),
 //! 1003 (not a message of this protocol, or binary), 1007 (not UTF-8), 1009 (too large),
-//! 1013 (fell behind: reconnect), 1001 (no answer to pings).
+//! 1013 (fell behind, or the server could not answer: reconnect), 1012 (the person's sessions
+//! or account changed: reconnect to be checked again), 1001 (no answer to pings, or stuck).
 //!
 //! **Path of an event.** A change is published on the bus (Redis pub/sub with the key prefix
 //! when configured, so it reaches every instance; in-process otherwise); [`spawn_bridge`]
@@ -208,11 +209,13 @@ fn deliver(state: &AppState, ev: Event) {
                 };
                 for (lang, view) in &views {
                     let frame = Frame::notification(view, Some(unread)).encode();
+                    // Announcements race each other (one task each), so the mark is only
+                    // the hello's: anything newer goes out, and pages drop a repeated id.
                     for c in sockets.iter().filter(|c| c.lang == *lang) {
-                        let before = c
+                        let counted = c
                             .last_notification
-                            .fetch_max(notification_id, std::sync::atomic::Ordering::AcqRel);
-                        if before < notification_id {
+                            .load(std::sync::atomic::Ordering::Acquire);
+                        if notification_id > counted {
                             c.push(&frame);
                         }
                     }
@@ -220,6 +223,7 @@ fn deliver(state: &AppState, ev: Event) {
             });
         }
         Event::SessionsEnded { user_id } => state.hub.sign_out(user_id),
+        Event::PrincipalChanged { user_id } => state.hub.recheck(user_id),
         _ => {}
     }
 }

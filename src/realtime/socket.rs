@@ -94,6 +94,15 @@ fn reason(code: CloseCode, text: &str) -> Option<CloseReason> {
     })
 }
 
+/// Sends a frame, giving up when the socket has not taken it within `limit` (its client
+/// stopped reading: the task ends and frees its place rather than wait for TCP to give up).
+async fn send(session: &mut Session, frame: bytestring::ByteString, limit: Duration) -> bool {
+    matches!(
+        tokio::time::timeout(limit, session.text(frame)).await,
+        Ok(Ok(()))
+    )
+}
+
 /// The life of one socket.
 async fn serve(
     state: std::sync::Arc<AppState>,
@@ -140,14 +149,14 @@ async fn serve(
         }
         .encode()],
     };
-    for f in hello {
-        if session.text(f).await.is_err() {
-            return;
-        }
-    }
     let limits = state.hub.limits().clone();
     let ping_every = Duration::from_secs(limits.ping_secs);
     let timeout = Duration::from_secs(limits.pong_timeout_secs);
+    for f in hello {
+        if !send(&mut session, f, timeout).await {
+            return;
+        }
+    }
     let mut last_heard = Instant::now();
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
     ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -155,13 +164,14 @@ async fn serve(
         tokio::select! {
             _ = conn.woken() => {
                 for f in conn.take() {
-                    if session.text(f).await.is_err() {
+                    if !send(&mut session, f, timeout).await {
                         return;
                     }
                 }
                 match conn.kicked() {
                     Some(Kick::TooSlow) => break reason(CloseCode::Again, "too slow: reconnect"),
                     Some(Kick::SignedOut) => break reason(CloseCode::Policy, "signed out"),
+                    Some(Kick::Recheck) => break reason(CloseCode::Restart, "reconnect"),
                     None => {}
                 }
             }
@@ -171,7 +181,7 @@ async fn serve(
                     None => return,
                     Some(Ok(AggregatedMessage::Close(_))) => break None,
                     Some(Ok(AggregatedMessage::Ping(b))) => {
-                        if session.pong(&b).await.is_err() {
+                        if !matches!(tokio::time::timeout(timeout, session.pong(&b)).await, Ok(Ok(()))) {
                             return;
                         }
                     }
@@ -180,7 +190,7 @@ async fn serve(
                         break reason(CloseCode::Unsupported, "text frames only");
                     }
                     Some(Ok(AggregatedMessage::Text(text))) => {
-                        if let Some(r) = command(&state, &mut reg, who.as_ref(), &mut session, &text).await {
+                        if let Some(r) = command(&state, &mut reg, who.as_ref(), &mut session, &text, timeout).await {
                             break r;
                         }
                     }
@@ -200,13 +210,13 @@ async fn serve(
                 if last_heard.elapsed() > timeout {
                     break reason(CloseCode::Away, "no answer to ping");
                 }
-                if session.ping(b"").await.is_err() {
+                if !matches!(tokio::time::timeout(timeout, session.ping(b"")).await, Ok(Ok(()))) {
                     return;
                 }
             }
         }
     };
-    let _ = session.close(close).await;
+    let _ = tokio::time::timeout(timeout, session.close(close)).await;
 }
 
 /// Handles one client message; `Some(reason)` closes the socket.
@@ -216,6 +226,7 @@ async fn command(
     who: Option<&Who>,
     session: &mut Session,
     text: &str,
+    limit: Duration,
 ) -> Option<Option<CloseReason>> {
     let Ok(msg) = serde_json::from_str::<ClientMessage>(text) else {
         return Some(reason(
@@ -257,20 +268,19 @@ async fn command(
             reg.subscribe(topic);
             match crate::services::participation::seats(state, id).await {
                 Ok(count) => {
-                    let f = Frame::seats(&count).encode();
-                    if session.text(f).await.is_err() {
+                    if !send(session, Frame::seats(&count).encode(), limit).await {
                         return Some(None);
                     }
                     None
                 }
                 Err(AppError::NotFound) => {
                     reg.unsubscribe(topic);
-                    send_error(session, &name, "not_found", "no such session").await
+                    send_error(session, &name, "not_found", "no such session", limit).await
                 }
                 Err(e) => {
                     reg.unsubscribe(topic);
                     tracing::warn!(error = %e, "websocket: reading seats failed");
-                    send_error(session, &name, "unavailable", "try again later").await
+                    send_error(session, &name, "unavailable", "try again later", limit).await
                 }
             }
         }
@@ -291,7 +301,7 @@ async fn command(
                             attendance: &attendance,
                         }
                         .encode();
-                        if session.text(f).await.is_err() {
+                        if !send(session, f, limit).await {
                             return Some(None);
                         }
                     }
@@ -306,12 +316,14 @@ async fn command(
                 }
                 Err(AppError::NotFound) => {
                     reg.unsubscribe(topic);
-                    send_error(session, &name, "not_found", "no such session").await
+                    send_error(session, &name, "not_found", "no such session", limit).await
                 }
                 Err(e) => {
+                    // Closed rather than kept: check-ins queued while the permission was
+                    // being read must not be sent.
                     reg.unsubscribe(topic);
                     tracing::warn!(error = %e, "websocket: reading the register failed");
-                    send_error(session, &name, "unavailable", "try again later").await
+                    Some(reason(CloseCode::Again, "try again later"))
                 }
             }
         }
@@ -323,6 +335,7 @@ async fn send_error(
     topic: &str,
     code: &str,
     message: &str,
+    limit: Duration,
 ) -> Option<Option<CloseReason>> {
     let f = Frame::Error {
         id: 0,
@@ -331,7 +344,7 @@ async fn send_error(
         message,
     }
     .encode();
-    if session.text(f).await.is_err() {
+    if !send(session, f, limit).await {
         return Some(None);
     }
     None

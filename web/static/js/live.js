@@ -126,7 +126,8 @@ function announceNotification(text) {
   pending.push(`${announcer.dataset.livePrefix || ''} ${text}`.trim());
   if (pendingTimer) return;
   pendingTimer = window.setTimeout(() => {
-    speak(announcer, pending.join(' '));
+    // A long replay is not read out whole: the newest three (the list and the count show all).
+    speak(announcer, pending.slice(-3).join(' '));
     pending = [];
     pendingTimer = 0;
   }, 400);
@@ -305,7 +306,6 @@ function setState(state) {
 }
 
 function onHello(f) {
-  attempt = 0;
   setState('connected');
   if (!signedIn || !f.signed_in) return;
   // First connection of this tab: start from the server's latest, replay nothing.
@@ -357,7 +357,12 @@ function connect() {
     if (socket !== ws) return;
     socket = null;
     if (stopped) return;
-    if (openedAt && Date.now() - openedAt > STABLE_MS) hopeless = 0;
+    // Only a connection that stayed up a while resets the back-off: a server that closes
+    // right after its hello is not hammered.
+    if (openedAt && Date.now() - openedAt > STABLE_MS) {
+      hopeless = 0;
+      attempt = 0;
+    }
     openedAt = 0;
     // 1008 policy (not allowed, too many subscriptions), 1003/1007/1009 (a frame the
     // server refused): trying again will not help for long.
