@@ -7,9 +7,11 @@
 #      every socket answers the server's pings while held;
 #   2. fan-out: one guest join (HTTP) → the seat frame reaches every watcher of that session;
 #      latency from the request to the LAST watcher, for 1,000 and for 10,000 watchers;
-#   3. cross-instance: joins sent open loop at CROSS_RATE/s to instance A, watched on A
-#      (baseline) and on instance B (through Redis pub/sub); what crossing adds at p99, and
-#      that no change is lost (every session's frames carry its change counter).
+#   3. cross-instance: joins sent open loop at CROSS_RATE/s, watched (a) on the same instance
+#      running without Redis (in-process bus: the baseline), (b) on the same instance with
+#      Redis (every event makes the round trip through Redis pub/sub), (c) on instance B while
+#      the joins go to A; what Redis and crossing add at p99 over (a), and that no change is
+#      lost (every session's frames carry its change counter).
 #
 #   bench/live.sh            # from the repository root; ~5 minutes after a release build
 #
@@ -35,6 +37,7 @@ LIVE_DB=${LIVE_DB:-legami_live}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 PORT_A=${PORT_A:-18480}
 PORT_B=${PORT_B:-18481}
+PORT_C=${PORT_C:-18482}
 IDLE_CONNS=${IDLE_CONNS:-15000}
 FANOUT_SMALL=${FANOUT_SMALL:-1000}
 FANOUT_LARGE=${FANOUT_LARGE:-10000}
@@ -70,7 +73,7 @@ target=${CARGO_TARGET_DIR:-$BENCH_ROOT/target}
 (cd "$BENCH_ROOT" && cargo build --release --quiet --bin legami --example wsbench)
 LEGAMI_BIN=$target/release/legami
 WSBENCH=$target/release/examples/wsbench
-require_free_port "$PORT_A" "$PORT_B"
+require_free_port "$PORT_A" "$PORT_B" "$PORT_C"
 
 DB_URL="postgres://${PGUSER}@${PGHOST}:${PGPORT}/${LIVE_DB}?sslmode=disable"
 envs=(
@@ -112,18 +115,27 @@ start_server live-b env "${envs[@]}" "$LEGAMI_BIN" serve --bind "127.0.0.1:$PORT
 PID_B=$SERVER_PID
 wait_http "http://127.0.0.1:$PORT_A/health/ready" 120 "$PID_A"
 wait_http "http://127.0.0.1:$PORT_B/health/ready" 120 "$PID_B"
+# C: the same database without Redis (its events stay in the process), for the baseline.
+start_server live-c env "${envs[@]}" LEGAMI__REDIS__URL= LEGAMI__SERVER__SITE_URL="http://127.0.0.1:$PORT_C" \
+    "$LEGAMI_BIN" serve --bind "127.0.0.1:$PORT_C"
+PID_C=$SERVER_PID
+wait_http "http://127.0.0.1:$PORT_C/health/ready" 120 "$PID_C"
+WS_C="ws://127.0.0.1:$PORT_C/ws"
+HTTP_C="http://127.0.0.1:$PORT_C"
 WS_A="ws://127.0.0.1:$PORT_A/ws"
 WS_B="ws://127.0.0.1:$PORT_B/ws"
 HTTP_A="http://127.0.0.1:$PORT_A"
 wait_quiet 30 10
 
 STATUS=0
-run() { # run LABEL ARGS… — one wsbench run; its JSON line goes to $BENCH_RESULTS and stdout.
+FAILED_FILE=$BENCH_TMP/failed
+run() { # run LABEL ARGS… — one wsbench run; its JSON line goes to $BENCH_RESULTS and stdout
+    # (called in $(…): a failure is recorded in $FAILED_FILE).
     local label=$1 line
     shift
     if ! line=$("$WSBENCH" "$@" --label "$label"); then
         echo "wsbench $label failed" >&2
-        STATUS=1
+        echo "$label" >>"$FAILED_FILE"
     fi
     printf '%s\n' "$line" >>"$BENCH_RESULTS"
     printf '%s\n' "$line"
@@ -143,12 +155,14 @@ LARGE=$(run "fanout $FANOUT_LARGE" fanout --url "$WS_A" --http "$HTTP_A" --sessi
     --watchers "$FANOUT_LARGE" --rounds "$FANOUT_ROUNDS" --interval-ms 300 --source-ips "$SOURCES")
 wait_quiet 30 10
 
-say "3. cross-instance: $CROSS_RATE joins/s for ${CROSS_SECS}s to A over $CROSS_SESSIONS sessions × $CROSS_WATCHERS watchers"
-SAME=$(run "same instance" cross --http "$HTTP_A" --url "$WS_A" --session-range "$SPREAD_LO-$SPREAD_HI" \
-    --watchers-per-session "$CROSS_WATCHERS" --rate "$CROSS_RATE" --secs "$CROSS_SECS" --source-ips "$SOURCES")
+say "3. cross-instance: $CROSS_RATE joins/s for ${CROSS_SECS}s over $CROSS_SESSIONS sessions × $CROSS_WATCHERS watchers"
+cross_args=(--session-range "$SPREAD_LO-$SPREAD_HI" --watchers-per-session "$CROSS_WATCHERS"
+    --rate "$CROSS_RATE" --secs "$CROSS_SECS" --source-ips "$SOURCES")
+LOCAL=$(run "one instance, no Redis" cross --http "$HTTP_C" --url "$WS_C" "${cross_args[@]}")
 wait_quiet 30 10
-CROSS=$(run "across instances" cross --http "$HTTP_A" --url "$WS_B" --session-range "$SPREAD_LO-$SPREAD_HI" \
-    --watchers-per-session "$CROSS_WATCHERS" --rate "$CROSS_RATE" --secs "$CROSS_SECS" --source-ips "$SOURCES")
+SAME=$(run "one instance through Redis" cross --http "$HTTP_A" --url "$WS_A" "${cross_args[@]}")
+wait_quiet 30 10
+CROSS=$(run "across instances" cross --http "$HTTP_A" --url "$WS_B" "${cross_args[@]}")
 echo "server VmRSS after everything: A $(rss_mib "$PID_A") MiB, B $(rss_mib "$PID_B") MiB" >&2
 
 verdict() { # verdict OK — "met" or "MISSED" (and STATUS=1 under STRICT=1)
@@ -179,13 +193,23 @@ for pair in "SMALL:$FANOUT_SMALL:$TARGET_FANOUT_SMALL_P99" "LARGE:$FANOUT_LARGE:
         "$(j delivery_p99_ms "$line")" "$(j missing "$line")" "$target" \
         "$(verdict "$(awk -v p="$p99" -v t="$target" 'BEGIN {print (p <= t) ? 1 : 0}')")"
 done
+lp99=$(j p99_ms "$LOCAL")
 sp99=$(j p99_ms "$SAME")
 cp99=$(j p99_ms "$CROSS")
-printf 'join → watchers at %s/s, same instance: p50 %s ms, p99 %s ms; across instances: p50 %s ms, p99 %s ms (sent %s/s; lost %s and %s)\n' \
-    "$CROSS_RATE" "$(j p50_ms "$SAME")" "$sp99" "$(j p50_ms "$CROSS")" "$cp99" "$(j send_rate "$CROSS")" \
-    "$(j lost "$SAME")" "$(j lost "$CROSS")"
-added=$(awk -v a="$cp99" -v b="$sp99" 'BEGIN {printf "%.2f", a - b}')
-printf 'crossing instances through Redis adds %s ms at p99 — target ≤ %s ms with nothing lost: %s\n' "$added" \
-    "$TARGET_CROSS_ADDED_P99" \
+for pair in "LOCAL:one instance, no Redis" "SAME:one instance through Redis" "CROSS:A to B through Redis"; do
+    IFS=: read -r var label <<<"$pair"
+    line=${!var}
+    printf 'join → watchers at %s/s, %s: p50 %s ms, p99 %s ms, p99.9 %s ms (sent %s/s; frames %s of %s, %s after a newer one; lost %s)\n' \
+        "$CROSS_RATE" "$label" "$(j p50_ms "$line")" "$(j p99_ms "$line")" "$(j p999_ms "$line")" \
+        "$(j send_rate "$line")" "$(j frames_received "$line")" "$(j frames_expected "$line")" \
+        "$(j late "$line")" "$(j lost "$line")"
+done
+added=$(awk -v a="$cp99" -v b="$lp99" 'BEGIN {printf "%.2f", a - b}')
+printf 'Redis and crossing instances add %s ms at p99 over one instance without Redis — target ≤ %s ms with nothing lost: %s\n' \
+    "$added" "$TARGET_CROSS_ADDED_P99" \
     "$(verdict "$(awk -v a="$added" -v t=$TARGET_CROSS_ADDED_P99 -v l="$(j lost "$CROSS")" 'BEGIN {print (a <= t && l == 0) ? 1 : 0}')")"
+if [[ -s "$FAILED_FILE" ]]; then
+    echo "wsbench runs that failed: $(paste -sd, "$FAILED_FILE")"
+    STATUS=1
+fi
 exit "$STATUS"

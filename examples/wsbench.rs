@@ -65,14 +65,14 @@
 //!   watchers on the instance that takes the joins (baseline) and once on another instance:
 //!   the difference of the p99s is the cost of crossing instances.
 //!
-//! Losses are counted per socket: an id more than one above the last one seen is a gap (the
-//! ids between are lost); frames with an id at or below the last one seen are duplicates and
-//! are ignored. In `cross`, `lost` = frames expected (joins created × sockets of the session)
-//! − frames received, which also counts events missing at the end of the run, and
-//! `stale_sockets` counts the sockets whose last id is below their session's last version at
-//! the end (a page left showing old seats). Any loss fails the run; with `--gaps-ok` only
-//! stale sockets do (the server's hub drops a version that reaches it after a newer one —
-//! `Hub::publish` — which happens when joins to one session overlap).
+//! Losses are counted per socket: an id more than one above the last one seen opens a gap;
+//! an id of the gap that arrives later (two changes of one session announced out of order —
+//! joins overlapping on their way through the bus) is delivered late, not lost; what is still
+//! missing at the end is lost. Frames with an id seen before are duplicates and are ignored.
+//! In `cross`, `lost` = frames expected (joins created × sockets of the session) − frames
+//! received, which also counts events missing at the end of the run, and `stale_sockets`
+//! counts the sockets whose last id is below their session's last version at the end (a page
+//! left showing old seats). Any loss fails the run; with `--gaps-ok` only stale sockets do.
 //!
 //! The joins are guests' (`POST /api/v1/sessions/{id}/bookings` with
 //! `{"name":"Ospite N","phone":"+39 3NNNNNNNNN"}`, as in `src/bench_joins.rs`), each with a
@@ -278,8 +278,8 @@ struct CrossArgs {
     #[arg(long, default_value_t = 5.0, value_name = "SECS")]
     drain_secs: f64,
     /// Skipped ids do not fail the run as long as every socket ends on the session's last
-    /// version (`stale_sockets` = 0): the server may drop a version that reaches its hub
-    /// after a newer one (the newer frame carries the whole state).
+    /// version (`stale_sockets` = 0): for a server that drops a change reaching it after a
+    /// newer one (the newer frame carries the whole state).
     #[arg(long)]
     gaps_ok: bool,
 }
@@ -767,6 +767,9 @@ enum Event {
     Closed { socket: usize },
 }
 
+/// Skipped ids remembered per socket (a late one beyond this counts as lost).
+const MAX_PENDING_GAPS: usize = 10_000;
+
 /// What one socket saw, collected at the end.
 #[derive(Debug, Default)]
 struct Outcome {
@@ -775,7 +778,12 @@ struct Outcome {
     /// New `seats` frames of the watched session: (id, arrival).
     frames: Vec<(i64, Instant)>,
     duplicates: u64,
+    /// Ids skipped and not (yet) arrived: lost unless they come late.
     gaps: u64,
+    /// Ids that arrived after a newer one (changes announced out of order): delivered.
+    late: u64,
+    /// The ids skipped so far that may still arrive (at most `MAX_PENDING_GAPS` remembered).
+    pending: std::collections::BTreeSet<i64>,
     other_frames: u64,
     /// Why the socket ended before the stop, if it did.
     closed: Option<String>,
@@ -789,10 +797,26 @@ impl Outcome {
     fn take_seats(&mut self, id: i64, at: Instant) -> bool {
         match self.last_id {
             Some(last) if id <= last => {
+                // A change announced out of order (two joins to one session overlapping on
+                // their way through the bus): late, not lost.
+                if self.pending.remove(&id) {
+                    self.gaps -= 1;
+                    self.late += 1;
+                    self.frames.push((id, at));
+                    return true;
+                }
                 self.duplicates += 1;
                 return false;
             }
-            Some(last) if id > last + 1 => self.gaps += (id - last - 1) as u64,
+            Some(last) if id > last + 1 => {
+                self.gaps += (id - last - 1) as u64;
+                for skipped in (last + 1)..id {
+                    if self.pending.len() >= MAX_PENDING_GAPS {
+                        break;
+                    }
+                    self.pending.insert(skipped);
+                }
+            }
             _ => {}
         }
         self.last_id = Some(id);
@@ -1990,6 +2014,8 @@ struct CrossReport {
     frames_received: u64,
     lost: u64,
     gaps: u64,
+    /// Frames that came after a newer one of their session (delivered, out of order).
+    late: u64,
     duplicates: u64,
     unexpected: u64,
     misattributed: u64,
@@ -2181,6 +2207,7 @@ fn cross(args: CrossArgs) -> anyhow::Result<ExitCode> {
             frames_expected: expected,
             frames_received: total_m.received,
             lost: expected.saturating_sub(total_m.received),
+            late: outcomes.iter().map(|o| o.late).sum(),
             gaps: outcomes.iter().map(|o| o.gaps).sum(),
             duplicates: outcomes.iter().map(|o| o.duplicates).sum(),
             unexpected: total_m.unexpected,
@@ -2221,9 +2248,10 @@ fn cross(args: CrossArgs) -> anyhow::Result<ExitCode> {
         r.sched_lag_p99_ms
     );
     s += &format!(
-        "   frames: expected {}, received {}, lost {} (gaps {}; sockets left behind the last version {}), duplicates {}, unexpected {}, misattributed {}; sockets closed {}; pings {}\n",
+        "   frames: expected {}, received {} ({} of them after a newer one), lost {} (gaps {}; sockets left behind the last version {}), duplicates {}, unexpected {}, misattributed {}; sockets closed {}; pings {}\n",
         thousands(r.frames_expected as f64),
         thousands(r.frames_received as f64),
+        thousands(r.late as f64),
         r.lost,
         r.gaps,
         r.stale_sockets,
@@ -2476,7 +2504,7 @@ mod tests {
     }
 
     #[test]
-    fn a_socket_counts_gaps_and_duplicates_from_its_snapshot() {
+    fn a_socket_counts_gaps_late_frames_and_duplicates_from_its_snapshot() {
         let t = Instant::now();
         let mut o = Outcome {
             last_id: Some(10),
@@ -2485,12 +2513,13 @@ mod tests {
         assert!(!o.take_seats(10, t)); // the snapshot again
         assert!(o.take_seats(11, t));
         assert!(o.take_seats(14, t)); // 12 and 13 skipped
-        assert!(!o.take_seats(12, t)); // late: ignored
+        assert!(o.take_seats(12, t)); // late: delivered
+        assert!(!o.take_seats(12, t)); // again: a duplicate
         assert!(o.take_seats(15, t));
-        assert_eq!((o.gaps, o.duplicates), (2, 2));
+        assert_eq!((o.gaps, o.late, o.duplicates), (1, 1, 2)); // 13 never came
         assert_eq!(
             o.frames.iter().map(|f| f.0).collect::<Vec<_>>(),
-            vec![11, 14, 15]
+            vec![11, 14, 12, 15]
         );
     }
 

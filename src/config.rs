@@ -59,9 +59,6 @@ pub struct LiveSettings {
     pub max_sockets_per_ip: usize,
     /// Topics one socket may follow at once (beyond: closed with 1008).
     pub max_subscriptions: usize,
-    /// Frames waiting to be written to one socket; a socket that falls further behind is
-    /// closed (1013) and reconnects.
-    pub queue_frames: usize,
     /// Largest frame a client may send, in bytes (beyond: closed with 1009).
     pub max_frame_bytes: usize,
     /// The server pings every socket this often…
@@ -345,7 +342,6 @@ impl Settings {
         if live.max_sockets_per_user == 0
             || live.max_sockets_per_ip == 0
             || live.max_subscriptions == 0
-            || live.queue_frames == 0
             || live.max_frame_bytes < 64
             || live.ping_secs == 0
             || live.pong_timeout_secs <= live.ping_secs

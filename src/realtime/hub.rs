@@ -1,16 +1,16 @@
 //! The hub of one instance: who is connected, who follows which topic, and the fan-out.
 //!
-//! Memory is bounded: each socket has a queue of at most `live.queue_frames` frames; a socket
-//! whose queue is full when a frame arrives is marked too slow, dropped from every topic and
-//! closed by its own task (1013), and the page reconnects. A frame is encoded once and shared
-//! by every socket (a reference-counted `ByteString`); the fan-out only pushes into queues
-//! and wakes tasks, it never waits for a socket. Topics live in shards, each behind its own
+//! A frame is encoded once and shared by every socket (a reference-counted `ByteString`). The
+//! fan-out hands it straight to each socket's outgoing channel (actix-ws's, bounded to
+//! [`QUEUE_FRAMES`]) without ever waiting: a socket whose channel is full has fallen behind — it
+//! is marked too slow, dropped from every topic and closed by its own task (1013), and its
+//! page reconnects. Memory never grows with a slow reader. Topics live in shards, each behind its own
 //! lock, so fan-outs to different sessions do not wait for each other.
 
 use crate::config::LiveSettings;
 use crate::i18n::Lang;
 use bytestring::ByteString;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -48,12 +48,28 @@ pub enum Kick {
     SignedOut,
     /// Some session or the account of its person changed: reconnect, to be checked again.
     Recheck,
+    /// Its channel closed (the connection ended).
+    Gone,
 }
 
 const OPEN: u8 = 0;
 const TOO_SLOW: u8 = 1;
 const SIGNED_OUT: u8 = 2;
 const RECHECK: u8 = 3;
+const GONE: u8 = 4;
+
+/// Frames a socket may have waiting (actix-ws's channel holds 32; frames that arrive before
+/// the socket's `hello` went out wait in a buffer of the same size).
+pub const QUEUE_FRAMES: usize = 32;
+
+/// Where a socket's frames go.
+#[derive(Default)]
+struct Out {
+    /// The socket's sender, once its `hello` has gone out.
+    session: Option<actix_ws::Session>,
+    /// Frames that came before (sent right after the `hello`).
+    early: Vec<ByteString>,
+}
 
 /// One open socket, as the hub sees it.
 pub struct Conn {
@@ -65,10 +81,9 @@ pub struct Conn {
     /// Notifications up to this id were counted in its `hello` (or replayed): only newer
     /// ones are pushed live.
     pub last_notification: AtomicI64,
-    queue: Mutex<VecDeque<ByteString>>,
+    out: Mutex<Out>,
     wake: Notify,
     kicked: AtomicU8,
-    cap: usize,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -76,24 +91,57 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Hands a frame to a socket's channel without waiting: false when the channel is full (the
+/// reader fell behind) or closed.
+fn offer(session: &mut actix_ws::Session, frame: &ByteString) -> Result<(), Kick> {
+    use futures_util::FutureExt;
+    match session.text(frame.clone()).now_or_never() {
+        Some(Ok(())) => Ok(()),
+        Some(Err(_)) => Err(Kick::Gone),
+        None => Err(Kick::TooSlow),
+    }
+}
+
 impl Conn {
-    /// Queues a frame. False when the socket is gone or has just been found too slow (it
-    /// must then leave every topic).
+    /// Sends a frame. False when the socket is gone or has just been found too slow (it must
+    /// then leave every topic).
     pub fn push(&self, frame: &ByteString) -> bool {
         if self.kicked.load(Ordering::Relaxed) != OPEN {
             return false;
         }
-        {
-            let mut q = lock(&self.queue);
-            if q.len() >= self.cap {
-                drop(q);
-                self.kick(Kick::TooSlow);
-                return false;
+        let mut guard = lock(&self.out);
+        let out = &mut *guard;
+        let res = match out.session.as_mut() {
+            Some(session) => offer(session, frame),
+            None if out.early.len() < QUEUE_FRAMES => {
+                out.early.push(frame.clone());
+                Ok(())
             }
-            q.push_back(frame.clone());
+            None => Err(Kick::TooSlow),
+        };
+        drop(guard);
+        match res {
+            Ok(()) => true,
+            Err(why) => {
+                self.kick(why);
+                false
+            }
         }
-        self.wake.notify_one();
-        true
+    }
+
+    /// Called once the `hello` went out: frames that came meanwhile follow it, and from now on
+    /// frames go straight to the socket.
+    pub fn ready(&self, session: actix_ws::Session) {
+        let mut out = lock(&self.out);
+        let mut session = session;
+        for f in std::mem::take(&mut out.early) {
+            if let Err(why) = offer(&mut session, &f) {
+                drop(out);
+                self.kick(why);
+                return;
+            }
+        }
+        out.session = Some(session);
     }
 
     /// Ends the socket (its task closes it with the matching code).
@@ -102,6 +150,7 @@ impl Conn {
             Kick::TooSlow => TOO_SLOW,
             Kick::SignedOut => SIGNED_OUT,
             Kick::Recheck => RECHECK,
+            Kick::Gone => GONE,
         };
         // A sign-out also says more than a re-check (both come when a person signs out).
         let replaced = self
@@ -114,6 +163,8 @@ impl Conn {
                     .compare_exchange(RECHECK, v, Ordering::AcqRel, Ordering::Relaxed)
                     .is_ok());
         if replaced {
+            // Its sender goes at once: nothing more is offered to it.
+            lock(&self.out).session = None;
             self.wake.notify_one();
         }
     }
@@ -124,18 +175,19 @@ impl Conn {
             TOO_SLOW => Some(Kick::TooSlow),
             SIGNED_OUT => Some(Kick::SignedOut),
             RECHECK => Some(Kick::Recheck),
+            GONE => Some(Kick::Gone),
             _ => None,
         }
     }
 
-    /// Everything queued, oldest first.
-    pub fn take(&self) -> VecDeque<ByteString> {
-        std::mem::take(&mut *lock(&self.queue))
-    }
-
-    /// Waits until something is queued or the socket is kicked.
+    /// Waits until the socket is kicked.
     pub async fn woken(&self) {
         self.wake.notified().await
+    }
+
+    #[cfg(test)]
+    fn early(&self) -> Vec<ByteString> {
+        std::mem::take(&mut lock(&self.out).early)
     }
 }
 
@@ -300,10 +352,9 @@ impl Hub {
             user,
             lang,
             last_notification: AtomicI64::new(0),
-            queue: Mutex::new(VecDeque::new()),
+            out: Mutex::new(Out::default()),
             wake: Notify::new(),
             kicked: AtomicU8::new(OPEN),
-            cap: self.limits.queue_frames,
         });
         if let Some(u) = user {
             users.entry(u).or_default().push(conn.clone());
@@ -357,6 +408,7 @@ impl Hub {
         if slow {
             let before = entry.conns.len();
             entry.conns.retain(|c| c.kicked().is_none());
+            // (sockets that are merely gone leave by themselves; count the slow ones)
             self.stats
                 .dropped_slow
                 .fetch_add((before - entry.conns.len()) as u64, Ordering::Relaxed);
@@ -398,7 +450,6 @@ mod tests {
             max_sockets_per_user: 2,
             max_sockets_per_ip: 3,
             max_subscriptions: 4,
-            queue_frames: 2,
             max_frame_bytes: 4096,
             ping_secs: 25,
             pong_timeout_secs: 60,
@@ -458,7 +509,7 @@ mod tests {
         assert_eq!(hub.publish(Topic::Session(7), Some(2), || "late".into()), 2);
         assert_eq!(hub.publish(Topic::Session(8), None, || "x".into()), 0);
         assert_eq!(
-            a.conn.take(),
+            a.conn.early(),
             vec![ByteString::from("v3"), ByteString::from("late")]
         );
         b.unsubscribe(Topic::Session(7));
@@ -474,14 +525,14 @@ mod tests {
         let mut quick = hub.open(None, "b", lang()).unwrap();
         slow.subscribe(Topic::Register(1));
         quick.subscribe(Topic::Register(1));
-        for i in 0..5 {
+        for i in 0..=QUEUE_FRAMES {
             let frame = ByteString::from(format!("f{i}"));
             hub.publish(Topic::Register(1), None, || frame);
-            quick.conn.take();
+            quick.conn.early();
         }
         assert_eq!(slow.conn.kicked(), Some(Kick::TooSlow));
         assert_eq!(hub.stats.dropped_slow.load(Ordering::Relaxed), 1);
         assert_eq!(hub.publish(Topic::Register(1), None, || "next".into()), 1);
-        assert_eq!(quick.conn.take(), vec![ByteString::from("next")]);
+        assert_eq!(quick.conn.early(), vec![ByteString::from("next")]);
     }
 }

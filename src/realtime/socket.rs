@@ -79,11 +79,18 @@ pub async fn upgrade(
         .max_frame_size(max)
         .aggregate_continuations()
         .max_continuation_size(max);
-    let state = state.into_inner();
-    let last_id = query.last_id;
-    actix_web::rt::spawn(async move {
-        serve(state, registration, who, last_id, session, stream).await;
-    });
+    let task = serve(
+        state.into_inner(),
+        registration,
+        who,
+        query.last_id,
+        session,
+        stream,
+    );
+    static SIZE_LOGGED: std::sync::Once = std::sync::Once::new();
+    SIZE_LOGGED
+        .call_once(|| tracing::debug!(bytes = std::mem::size_of_val(&task), "websocket task"));
+    actix_web::rt::spawn(task);
     Ok(response)
 }
 
@@ -113,41 +120,13 @@ async fn serve(
     mut stream: actix_ws::AggregatedMessageStream,
 ) {
     let conn = reg.conn.clone();
-    // First what the page needs to be up to date: who, how many unread, what it missed.
-    let hello = match &who {
-        Some(w) => {
-            match crate::services::notifications::for_socket(&state, w.user_id, last_id, conn.lang)
-                .await
-            {
-                Ok((latest, unread, missed)) => {
-                    let mut frames = vec![Frame::Hello {
-                        id: latest,
-                        signed_in: true,
-                        unread,
-                    }
-                    .encode()];
-                    for n in missed {
-                        conn.last_notification.fetch_max(n.id, Ordering::AcqRel);
-                        frames.push(Frame::notification(&n, None).encode());
-                    }
-                    conn.last_notification.fetch_max(latest, Ordering::AcqRel);
-                    frames
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "websocket: reading notifications failed");
-                    let _ = session
-                        .close(reason(CloseCode::Again, "try again later"))
-                        .await;
-                    return;
-                }
-            }
-        }
-        None => vec![Frame::Hello {
-            id: 0,
-            signed_in: false,
-            unread: 0,
-        }
-        .encode()],
+    // The rare, large steps (database reads) are boxed, so that the task every idle socket
+    // keeps is small.
+    let Some(hello) = Box::pin(greet(&state, who.as_ref(), last_id, &conn)).await else {
+        let _ = session
+            .close(reason(CloseCode::Again, "try again later"))
+            .await;
+        return;
     };
     let limits = state.hub.limits().clone();
     let ping_every = Duration::from_secs(limits.ping_secs);
@@ -157,21 +136,19 @@ async fn serve(
             return;
         }
     }
+    // From now on the hub hands frames straight to the socket.
+    conn.ready(session.clone());
     let mut last_heard = Instant::now();
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
     ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let close: Option<CloseReason> = loop {
         tokio::select! {
             _ = conn.woken() => {
-                for f in conn.take() {
-                    if !send(&mut session, f, timeout).await {
-                        return;
-                    }
-                }
                 match conn.kicked() {
                     Some(Kick::TooSlow) => break reason(CloseCode::Again, "too slow: reconnect"),
                     Some(Kick::SignedOut) => break reason(CloseCode::Policy, "signed out"),
                     Some(Kick::Recheck) => break reason(CloseCode::Restart, "reconnect"),
+                    Some(Kick::Gone) => return,
                     None => {}
                 }
             }
@@ -190,7 +167,7 @@ async fn serve(
                         break reason(CloseCode::Unsupported, "text frames only");
                     }
                     Some(Ok(AggregatedMessage::Text(text))) => {
-                        if let Some(r) = command(&state, &mut reg, who.as_ref(), &mut session, &text, timeout).await {
+                        if let Some(r) = Box::pin(command(&state, &mut reg, who.as_ref(), &mut session, &text, timeout)).await {
                             break r;
                         }
                     }
@@ -217,6 +194,45 @@ async fn serve(
         }
     };
     let _ = tokio::time::timeout(timeout, session.close(close)).await;
+}
+
+/// What a page needs first to be up to date: who, how many unread, what it missed (`None`:
+/// the store could not answer).
+async fn greet(
+    state: &AppState,
+    who: Option<&Who>,
+    last_id: Option<i64>,
+    conn: &super::hub::Conn,
+) -> Option<Vec<bytestring::ByteString>> {
+    let Some(w) = who else {
+        return Some(vec![Frame::Hello {
+            id: 0,
+            signed_in: false,
+            unread: 0,
+        }
+        .encode()]);
+    };
+    match crate::services::notifications::for_socket(state, w.user_id, last_id, conn.lang).await {
+        Ok((latest, unread, missed)) => {
+            let mut frames = vec![Frame::Hello {
+                id: latest,
+                signed_in: true,
+                unread,
+            }
+            .encode()];
+            for n in missed {
+                frames.push(Frame::notification(&n, None).encode());
+            }
+            // Anything up to here is counted in the hello (or replayed): only newer ones are
+            // pushed live.
+            conn.last_notification.fetch_max(latest, Ordering::AcqRel);
+            Some(frames)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "websocket: reading notifications failed");
+            None
+        }
+    }
 }
 
 /// Handles one client message; `Some(reason)` closes the socket.
