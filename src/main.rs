@@ -109,12 +109,6 @@ enum Command {
     },
 }
 
-/// mimalloc: an idle websocket costs far less resident memory than with the system allocator
-/// (actix's per-connection buffers are 8 KiB each, mostly never written; mimalloc does not
-/// touch what is not used), and allocation-heavy requests get faster.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     if let Err(e) = run(Cli::parse()) {
         eprintln!("legami: {e:#}");

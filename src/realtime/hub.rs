@@ -95,7 +95,9 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// reader fell behind) or closed.
 fn offer(session: &mut actix_ws::Session, frame: &ByteString) -> Result<(), Kick> {
     use futures_util::FutureExt;
-    match session.text(frame.clone()).now_or_never() {
+    // Unconstrained: Tokio's cooperative budget would otherwise answer "not ready" after a
+    // hundred sends in one go, and a fan-out would find every later socket "too slow".
+    match tokio::task::unconstrained(session.text(frame.clone())).now_or_never() {
         Some(Ok(())) => Ok(()),
         Some(Err(_)) => Err(Kick::Gone),
         None => Err(Kick::TooSlow),

@@ -258,6 +258,27 @@ both_backends! {
         assert_eq!(ws.next_of("seats").await["waiting"], 1);
     }
 
+    async fn a_busy_session_page_watched_by_hundreds_updates_every_one_of_them(app: |s| s.live.max_sockets_per_ip = 1000) {
+        let org = Publisher::new(&app, "org@example.org", "Circolo di Brera").await;
+        let (_, sid) = one_session(&app, &org, "Concerto in cortile", Some(500), 0).await;
+        let mut watchers = Vec::new();
+        for _ in 0..300 {
+            let mut ws = open(&app.address, None, "").await;
+            ws.subscribe(&format!("session:{sid}")).await;
+            assert_eq!(ws.next_of("seats").await["confirmed"], 0);
+            watchers.push(ws);
+        }
+        guest(&app, sid, 1).await;
+        guest(&app, sid, 2).await;
+        for ws in &mut watchers {
+            let mut f = ws.next_of("seats").await;
+            if f["confirmed"] == 1 {
+                f = ws.next_of("seats").await;
+            }
+            assert_eq!((f["confirmed"].as_i64(), f["seats_left"].as_i64()), (Some(2), Some(498)), "{f}");
+        }
+    }
+
     async fn a_person_is_told_live_and_a_reconnect_replays_what_the_page_missed(app) {
         let org = Publisher::new(&app, "org@example.org", "Circolo di Brera").await;
         let (_, sid) = one_session(&app, &org, "Lettura ad alta voce", Some(1), 0).await;
