@@ -27,6 +27,11 @@ pub struct RequestSpan;
 
 impl RootSpanBuilder for RequestSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
+        // A websocket's "request" lasts as long as the page stays open: a span held for hours
+        // per socket would cost memory and say nothing (the socket task logs what matters).
+        if request.path() == "/ws" {
+            return Span::none();
+        }
         let request_id = request
             .extensions()
             .get::<RequestId>()
