@@ -71,6 +71,16 @@ struct Out {
     early: Vec<ByteString>,
 }
 
+/// What became of a frame offered to a socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pushed {
+    Sent,
+    /// The socket was ended before (or is gone).
+    Refused,
+    /// This frame found the socket behind: it was ended now.
+    FoundTooSlow,
+}
+
 /// One open socket, as the hub sees it.
 pub struct Conn {
     pub id: u64,
@@ -108,8 +118,12 @@ impl Conn {
     /// Sends a frame. False when the socket is gone or has just been found too slow (it must
     /// then leave every topic).
     pub fn push(&self, frame: &ByteString) -> bool {
+        self.offer_frame(frame) == Pushed::Sent
+    }
+
+    fn offer_frame(&self, frame: &ByteString) -> Pushed {
         if self.kicked.load(Ordering::Relaxed) != OPEN {
-            return false;
+            return Pushed::Refused;
         }
         let mut guard = lock(&self.out);
         let out = &mut *guard;
@@ -123,10 +137,14 @@ impl Conn {
         };
         drop(guard);
         match res {
-            Ok(()) => true,
+            Ok(()) => Pushed::Sent,
             Err(why) => {
-                self.kick(why);
-                false
+                let newly = self.kick(why);
+                if newly && why == Kick::TooSlow {
+                    Pushed::FoundTooSlow
+                } else {
+                    Pushed::Refused
+                }
             }
         }
     }
@@ -139,15 +157,15 @@ impl Conn {
         for f in std::mem::take(&mut out.early) {
             if let Err(why) = offer(&mut session, &f) {
                 drop(out);
-                self.kick(why);
+                let _ = self.kick(why);
                 return;
             }
         }
         out.session = Some(session);
     }
 
-    /// Ends the socket (its task closes it with the matching code).
-    pub fn kick(&self, why: Kick) {
+    /// Ends the socket (its task closes it with the matching code); true if this call did.
+    pub fn kick(&self, why: Kick) -> bool {
         let v = match why {
             Kick::TooSlow => TOO_SLOW,
             Kick::SignedOut => SIGNED_OUT,
@@ -169,6 +187,7 @@ impl Conn {
             lock(&self.out).session = None;
             self.wake.notify_one();
         }
+        replaced
     }
 
     /// Why the hub ended it, if it did.
@@ -209,12 +228,15 @@ struct TopicEntry {
 
 const SHARDS: usize = 16;
 
-/// Counters for the health page and the benchmark.
+/// Counters of this instance's sockets (tests read them; a metrics page could show them).
 #[derive(Default)]
 pub struct Stats {
+    /// Sockets open now.
     pub open: AtomicUsize,
+    /// Sockets closed because they fell behind.
     pub dropped_slow: AtomicU64,
-    pub frames_queued: AtomicU64,
+    /// Frames handed to sockets.
+    pub frames_sent: AtomicU64,
 }
 
 /// The hub of this instance.
@@ -398,25 +420,27 @@ impl Hub {
             entry.version = entry.version.max(v);
         }
         let frame = frame();
-        let mut sent = 0;
-        let mut slow = false;
+        let (mut sent, mut ended, mut too_slow) = (0, false, 0);
         for c in &entry.conns {
-            if c.push(&frame) {
-                sent += 1;
-            } else {
-                slow = true;
+            match c.offer_frame(&frame) {
+                Pushed::Sent => sent += 1,
+                Pushed::Refused => ended = true,
+                Pushed::FoundTooSlow => {
+                    ended = true;
+                    too_slow += 1;
+                }
             }
         }
-        if slow {
-            let before = entry.conns.len();
-            entry.conns.retain(|c| c.kicked().is_none());
-            // (sockets that are merely gone leave by themselves; count the slow ones)
+        if ended {
             self.stats
                 .dropped_slow
-                .fetch_add((before - entry.conns.len()) as u64, Ordering::Relaxed);
+                .fetch_add(too_slow, Ordering::Relaxed);
+            // Every socket that was ended leaves the topic now (the rest of its topics and the
+            // person's list follow when its task ends).
+            entry.conns.retain(|c| c.kicked().is_none());
         }
         self.stats
-            .frames_queued
+            .frames_sent
             .fetch_add(sent as u64, Ordering::Relaxed);
         sent
     }

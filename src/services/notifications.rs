@@ -34,6 +34,29 @@ pub fn tell(
 /// A booking's session, account, resident and who booked it.
 type BookingPeople = (i64, Option<i64>, Option<i64>, Option<i64>);
 
+/// The accounts a booking concerns: the one it was made under, the resident's own, and the
+/// linker who booked it.
+fn booking_people(
+    conn: &mut AnyConnection,
+    user: Option<i64>,
+    resident: Option<i64>,
+    booked_by: Option<i64>,
+) -> Result<Vec<i64>, AppError> {
+    let resident_user: Option<i64> = match resident {
+        Some(r) => residents::table
+            .find(r)
+            .select(residents::user_id)
+            .first::<Option<i64>>(conn)
+            .optional()?
+            .flatten(),
+        None => None,
+    };
+    Ok([user, resident_user, booked_by]
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
 /// Tells the people a booking concerns that it moved up from the waitlist: the account it
 /// was made under, the resident's own account, and the linker who booked it.
 pub fn tell_promoted(conn: &mut AnyConnection, ids: &[i64]) -> Result<Written, AppError> {
@@ -52,19 +75,7 @@ pub fn tell_promoted(conn: &mut AnyConnection, ids: &[i64]) -> Result<Written, A
         let Some((session_id, user, resident, booked_by)) = row else {
             continue;
         };
-        let resident_user: Option<i64> = match resident {
-            Some(r) => residents::table
-                .find(r)
-                .select(residents::user_id)
-                .first::<Option<i64>>(conn)
-                .optional()?
-                .flatten(),
-            None => None,
-        };
-        let users: Vec<i64> = [user, resident_user, booked_by]
-            .into_iter()
-            .flatten()
-            .collect();
+        let users = booking_people(conn, user, resident, booked_by)?;
         out.extend(tell(
             conn,
             &users,
@@ -95,19 +106,7 @@ pub fn tell_session_changed(
             ))
             .load(conn)?;
         for (booking_id, user, resident, booked_by) in rows {
-            let resident_user: Option<i64> = match resident {
-                Some(r) => residents::table
-                    .find(r)
-                    .select(residents::user_id)
-                    .first::<Option<i64>>(conn)
-                    .optional()?
-                    .flatten(),
-                None => None,
-            };
-            let users: Vec<i64> = [user, resident_user, booked_by]
-                .into_iter()
-                .flatten()
-                .collect();
+            let users = booking_people(conn, user, resident, booked_by)?;
             out.extend(tell(
                 conn,
                 &users,
