@@ -8,7 +8,7 @@
 //!                --watchers N --rounds R [--interval-ms 200] [--delivery-timeout-ms 5000]
 //! wsbench cross  --http http://127.0.0.1:A --url ws://127.0.0.1:B/ws
 //!                (--sessions S1,S2,… | --session-range FIRST-LAST) --watchers-per-session W
-//!                [--rate 1000] [--secs 10] [--http-connections 32] [--drain-secs 5] [--gaps-ok]
+//!                [--rate 1000] [--secs 10] [--http-connections 32] [--drain-secs 5]
 //!
 //! every mode:    [--source-ips 127.0.0.1,127.0.0.2,…] [--connect-concurrency 256]
 //!                [--connect-timeout-ms 10000] [--threads N] [--label TEXT] [--max-errors 0]
@@ -72,7 +72,7 @@
 //! In `cross`, `lost` = frames expected (joins created × sockets of the session) − frames
 //! received, which also counts events missing at the end of the run, and `stale_sockets`
 //! counts the sockets whose last id is below their session's last version at the end (a page
-//! left showing old seats). Any loss fails the run; with `--gaps-ok` only stale sockets do.
+//! left showing old seats). Any loss fails the run.
 //!
 //! The joins are guests' (`POST /api/v1/sessions/{id}/bookings` with
 //! `{"name":"Ospite N","phone":"+39 3NNNNNNNNN"}`, as in `src/bench_joins.rs`), each with a
@@ -277,11 +277,6 @@ struct CrossArgs {
     /// Seconds to wait after the last join for the last frames.
     #[arg(long, default_value_t = 5.0, value_name = "SECS")]
     drain_secs: f64,
-    /// Skipped ids do not fail the run as long as every socket ends on the session's last
-    /// version (`stale_sockets` = 0): for a server that drops a change reaching it after a
-    /// newer one (the newer frame carries the whole state).
-    #[arg(long)]
-    gaps_ok: bool,
 }
 
 /// A mistake in the arguments: exit code 2.
@@ -1312,6 +1307,18 @@ impl JoinClient {
     }
 }
 
+/// The run's errors beyond `--max-errors` (sockets not opened or closed by the server, joins
+/// that failed), as one problem line.
+fn too_many_errors(failed: u64, closed: u64, joins: &JoinErrors, max: u64) -> Option<String> {
+    let errors = failed + closed + joins.total();
+    (errors > max).then(|| {
+        format!(
+            "{errors} errors (sockets not opened {failed}, closed {closed}, joins {}; allowed {max})",
+            joins.total()
+        )
+    })
+}
+
 /// Join outcomes other than Created, by kind.
 #[derive(Debug, Default, Clone, Serialize)]
 struct JoinErrors {
@@ -1834,16 +1841,12 @@ fn fanout(args: FanoutArgs) -> anyhow::Result<ExitCode> {
     eprint!("{s}");
     println!("{}", serde_json::to_string(r)?);
     let mut problems = Vec::new();
-    let errors = r.failed + r.closed + join_errors.total();
-    if errors > args.socket.max_errors {
-        problems.push(format!(
-            "{errors} errors (sockets not opened {}, closed {}, joins {}; allowed {})",
-            r.failed,
-            r.closed,
-            join_errors.total(),
-            args.socket.max_errors
-        ));
-    }
+    problems.extend(too_many_errors(
+        r.failed,
+        r.closed,
+        &join_errors,
+        args.socket.max_errors,
+    ));
     if r.missing > 0 || r.gaps > 0 {
         problems.push(format!(
             "events lost: {} missing deliveries, {} gaps",
@@ -2271,24 +2274,13 @@ fn cross(args: CrossArgs) -> anyhow::Result<ExitCode> {
     eprint!("{s}");
     println!("{}", serde_json::to_string(r)?);
     let mut problems = Vec::new();
-    let errors = r.failed + r.closed + join_errors.total();
-    if errors > args.socket.max_errors {
-        problems.push(format!(
-            "{errors} errors (sockets not opened {}, closed {}, joins {}; allowed {})",
-            r.failed,
-            r.closed,
-            join_errors.total(),
-            args.socket.max_errors
-        ));
-    }
-    if args.gaps_ok {
-        if r.stale_sockets > 0 {
-            problems.push(format!(
-                "{} sockets never got their session's last version ({} frames lost, {} in gaps)",
-                r.stale_sockets, r.lost, r.gaps
-            ));
-        }
-    } else if r.lost > 0 || r.gaps > 0 {
+    problems.extend(too_many_errors(
+        r.failed,
+        r.closed,
+        &join_errors,
+        args.socket.max_errors,
+    ));
+    if r.lost > 0 || r.gaps > 0 {
         problems.push(format!(
             "events lost: {} frames ({} in gaps; {} sockets left behind the last version)",
             r.lost, r.gaps, r.stale_sockets

@@ -235,8 +235,6 @@ pub struct Stats {
     pub open: AtomicUsize,
     /// Sockets closed because they fell behind.
     pub dropped_slow: AtomicU64,
-    /// Frames handed to sockets.
-    pub frames_sent: AtomicU64,
 }
 
 /// The hub of this instance.
@@ -439,9 +437,6 @@ impl Hub {
             // person's list follow when its task ends).
             entry.conns.retain(|c| c.kicked().is_none());
         }
-        self.stats
-            .frames_sent
-            .fetch_add(sent as u64, Ordering::Relaxed);
         sent
     }
 
