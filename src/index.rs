@@ -202,6 +202,7 @@ impl Snapshot {
         }
         // The matching view: facts, entry pointers and grid cells.
         total += self.matcher.facts.capacity() * size_of::<ActivityFacts>();
+        total += self.matcher.hot.capacity() * size_of::<Hot>();
         total += self.matcher.entries.capacity() * size_of::<Arc<ActivityEntry>>();
         total += self.matcher.cells.capacity() * size_of::<(u32, u32)>();
         // R-tree: one leaf per activity, plus inner nodes (about 1/6 more with rstar's
@@ -523,6 +524,11 @@ fn load_taxonomy(conn: &mut AnyConnection) -> Result<(Taxonomy, Names), AppError
 pub struct Cand<'a> {
     facts: &'a ActivityFacts,
     entry: &'a ActivityEntry,
+    /// Its position and interest bits, kept apart from the facts so that activities which
+    /// cannot rank are passed over without reading them.
+    hot: Hot,
+    /// No farther than the activity is (metres).
+    floor: f32,
 }
 
 impl Candidate for Cand<'_> {
@@ -555,6 +561,18 @@ impl Candidate for Cand<'_> {
     fn seats_follow_capacity(&self) -> bool {
         // Seats never exclude a session (the waitlist is always open; see `session`).
         true
+    }
+
+    fn distance_floor(&self) -> f64 {
+        f64::from(self.floor)
+    }
+
+    fn interest_mask(&self) -> u64 {
+        self.hot.interests
+    }
+
+    fn position(&self) -> (f32, f32) {
+        (self.hot.x, self.hot.y)
     }
 }
 
@@ -590,11 +608,22 @@ const CELL_M: f32 = 250.0;
 /// Most grid cells (the side grows for a very wide city).
 const MAX_CELLS: f32 = 1_000_000.0;
 
+/// What a scan reads of every activity it passes.
+#[derive(Debug, Clone, Copy)]
+struct Hot {
+    x: f32,
+    y: f32,
+    interests: u64,
+}
+
 /// The matching view of a snapshot: every activity's compact facts in one array, sorted by
 /// the cell of a uniform grid, so a radius query reads a few contiguous runs.
 #[derive(Default)]
 pub struct MatchIndex {
     facts: Vec<ActivityFacts>,
+    /// Each activity's position and interest bits, in the order of `facts`: 16 bytes each, so
+    /// the scan mostly stays in the processor's cache.
+    hot: Vec<Hot>,
     entries: Vec<Arc<ActivityEntry>>,
     languages: LanguageTable,
     cell: f32,
@@ -690,9 +719,18 @@ impl MatchIndex {
             }
             cells[c] = (start as u32, i as u32);
         }
-        let (facts, entries) = items.into_iter().unzip();
+        let (facts, entries): (Vec<ActivityFacts>, _) = items.into_iter().unzip();
+        let hot = facts
+            .iter()
+            .map(|f| Hot {
+                x: f.x,
+                y: f.y,
+                interests: f.interest_mask(),
+            })
+            .collect();
         MatchIndex {
             facts,
+            hot,
             entries,
             languages,
             cell,
@@ -709,52 +747,88 @@ impl MatchIndex {
         self.languages.mask(codes)
     }
 
-    /// Candidates in the grid cells a circle touches (a superset; matching checks the radius).
-    /// Each row of cells is cut to the circle's width at the row's nearest edge, so the
-    /// corners of the bounding square are not read.
+    /// Candidates in the grid cells a circle touches (a superset; matching checks the radius),
+    /// nearest cells first: ring after ring of cells around the one holding the centre, each
+    /// candidate carrying a floor on its distance (the ring's) that never decreases along the
+    /// way, so matching can stop as soon as nothing farther could still rank.
     pub fn near(&self, x: f64, y: f64, radius: f64) -> impl Iterator<Item = Cand<'_>> + '_ {
         let (x, y, r) = (x as f32, y as f32, radius.max(0.0) as f32);
-        let rows = if self.nx == 0 || self.ny == 0 {
-            None
+        let usable = self.nx > 0 && self.ny > 0 && x.is_finite() && y.is_finite() && r.is_finite();
+        // The centre's cell, possibly outside the grid (clamped far enough not to overflow).
+        let at =
+            |v: f32, min: f32| (((v - min) / self.cell).floor() as i64).clamp(-1 << 40, 1 << 40);
+        let (px, py) = (at(x, self.min_x), at(y, self.min_y));
+        let rings = if usable {
+            (r / self.cell).ceil() as i64 + 1
         } else {
-            let a = ((y - r - self.min_y) / self.cell).floor();
-            let b = ((y + r - self.min_y) / self.cell).floor();
-            (b >= 0.0 && a <= (self.ny - 1) as f32)
-                .then(|| (a.max(0.0) as usize, (b as usize).min(self.ny - 1)))
+            -1
         };
-        let (y0, y1) = rows.unwrap_or((1, 0));
-        (y0..=y1).flat_map(move |cy| {
-            // The row's band of y, and the circle's half-width where it is nearest to it.
-            let lo = self.min_y + cy as f32 * self.cell;
-            let dy = if y < lo {
-                lo - y
-            } else if y > lo + self.cell {
-                y - (lo + self.cell)
-            } else {
-                0.0
-            };
-            let half = (r * r - dy * dy).max(0.0).sqrt();
-            let a = ((x - half - self.min_x) / self.cell).floor();
-            let b = ((x + half - self.min_x) / self.cell).floor();
-            let span = (dy <= r && b >= 0.0 && a <= (self.nx - 1) as f32)
-                .then(|| (a.max(0.0) as usize, (b as usize).min(self.nx - 1)))
-                // Cells of a row are consecutive in `facts`; empty cells hold (0, 0).
-                .and_then(|(x0, x1)| self.row_span(cy, x0, x1));
-            let (a, b) = span.unwrap_or((0, 0));
-            self.facts[a as usize..b as usize]
+        // The runs of candidates to read, nearest ring first, each with its ring's floor.
+        // Listed before reading any (a few hundred runs at most: cheap next to the scan), so
+        // the scan itself is one flat loop; neighbouring cells of a row are one run.
+        let mut runs: Vec<(f32, usize, usize)> = Vec::new();
+        for k in 0..=rings {
+            // Every point of ring k is at least k - 1 whole cells away along x or y.
+            let floor = ((k - 1).max(0) as f32 * self.cell - 1.0).max(0.0);
+            for (cx, cy) in ring(px, py, k) {
+                if !self.cell_within(cx, cy, x, y, r) {
+                    continue;
+                }
+                let (a, b) = self.cells[cy as usize * self.nx + cx as usize];
+                let (a, b) = (a as usize, b as usize);
+                match runs.last_mut() {
+                    _ if a == b => {}
+                    Some(last) if last.0 == floor && last.2 == a => last.2 = b,
+                    _ => runs.push((floor, a, b)),
+                }
+            }
+        }
+        runs.into_iter().flat_map(move |(floor, a, b)| {
+            self.facts[a..b]
                 .iter()
-                .zip(&self.entries[a as usize..b as usize])
-                .map(|(facts, entry)| Cand { facts, entry })
+                .zip(&self.entries[a..b])
+                .zip(&self.hot[a..b])
+                .map(move |((facts, entry), &hot)| Cand {
+                    facts,
+                    entry,
+                    hot,
+                    floor,
+                })
         })
     }
 
-    /// The range of `facts` covering cells x0..=x1 of row cy (None when all are empty).
-    fn row_span(&self, cy: usize, x0: usize, x1: usize) -> Option<(u32, u32)> {
-        let row = &self.cells[cy * self.nx + x0..=cy * self.nx + x1];
-        let start = row.iter().find(|(a, b)| b > a).map(|(a, _)| *a)?;
-        let end = row.iter().rev().find(|(a, b)| b > a).map(|(_, b)| *b)?;
-        Some((start, end))
+    /// Whether cell (cx, cy) is on the grid and some point of it is within `r` of (x, y).
+    fn cell_within(&self, cx: i64, cy: i64, x: f32, y: f32, r: f32) -> bool {
+        if cx < 0 || cy < 0 || cx >= self.nx as i64 || cy >= self.ny as i64 {
+            return false;
+        }
+        let gap = |v: f32, lo: f32| {
+            let hi = lo + self.cell;
+            (lo - v).max(v - hi).max(0.0)
+        };
+        let dx = gap(x, self.min_x + cx as f32 * self.cell);
+        let dy = gap(y, self.min_y + cy as f32 * self.cell);
+        dx * dx + dy * dy <= r * r
     }
+}
+
+/// The cells at Chebyshev distance exactly `k` from (px, py): the top and bottom rows, then
+/// the two sides between them.
+fn ring(px: i64, py: i64, k: i64) -> impl Iterator<Item = (i64, i64)> {
+    let n = if k == 0 { 1 } else { 8 * k };
+    (0..n).map(move |i| {
+        if k == 0 {
+            (px, py)
+        } else if i <= 2 * k {
+            (px - k + i, py - k)
+        } else if i <= 4 * k + 1 {
+            (px - k + (i - 2 * k - 1), py + k)
+        } else {
+            let j = i - 4 * k - 2;
+            let cx = if j % 2 == 0 { px - k } else { px + k };
+            (cx, py - k + 1 + j / 2)
+        }
+    })
 }
 
 /// Loads public activities (all, or only `only`) with their upcoming sessions.
@@ -972,6 +1046,106 @@ mod tests {
     }
 
     #[test]
+    fn passing_over_far_and_unrelated_activities_ranks_exactly_as_scoring_all() {
+        use crate::domain::matching::{
+            suggest, suggest_exhaustively, History, Profile, Taxonomy, Weights,
+        };
+        let (rlat, rlon) = (45.4642, 9.19);
+        let mut x: u64 = 11;
+        let mut next = move || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let now = 1_800_000_000;
+        // Activities over ~10 km with varied interests, welcomes, sizes and sessions.
+        let entries: Vec<Arc<ActivityEntry>> = (1..=4000)
+            .map(|i| {
+                let (lat, lon) = (rlat + (next() - 0.5) * 0.09, rlon + (next() - 0.5) * 0.13);
+                let mut e = (*entry_at(i, lat, lon)).clone();
+                let mut interests: Vec<i64> = (0..1 + (next() * 3.0) as usize)
+                    .map(|_| 1 + (next() * 12.0) as i64)
+                    .collect();
+                interests.dedup();
+                e.interests = interests.into_boxed_slice();
+                e.low_barrier = (next() * 32.0) as u8;
+                e.capacity = Some(4 + (next() * 30.0) as i32);
+                let start = now + 7200 + (next() * 20.0 * 86_400.0) as i64;
+                e.sessions = (0..1 + (next() * 3.0) as i64)
+                    .map(|k| SessionEntry {
+                        id: i * 10 + k,
+                        starts_at: start + k * 7 * 86_400,
+                        length_s: 3600,
+                        weekday: 1 + (k % 7) as u8,
+                        hour: 10,
+                        confirmed: true,
+                    })
+                    .collect();
+                Arc::new(e)
+            })
+            .collect();
+        let proj = |lat: f64, lon: f64| project(lat, lon, rlat, rlon);
+        let m = MatchIndex::build(entries.iter(), proj);
+        let taxonomy = Taxonomy {
+            parent: (2..=12).map(|c| (c, 1 + c % 3)).collect(),
+        };
+        let mut compared = 0;
+        for q in 0..200 {
+            // Also weights under which far activities compete (slow decay, heavy extras).
+            let weights = Weights {
+                distance_decay_m: [1200.0, 4000.0, 600.0][q % 3],
+                welcome: [0.6, 2.0][q % 2],
+                small_group: [0.4, 1.5, 0.0][(q / 2) % 3],
+                interest: [1.5, 0.8][(q / 3) % 2],
+                ..Weights::default()
+            };
+            let p = Profile {
+                x: (next() - 0.5) * 9000.0,
+                y: (next() - 0.5) * 9000.0,
+                radius_m: [500.0, 1000.0, 2000.0, 5000.0][q % 4],
+                languages: m.language_mask(["it"]),
+                spoken: vec!["it".into()],
+                interests: (0..q % 3).map(|_| 1 + (next() * 12.0) as i64).collect(),
+                new_to_activities: q % 2 == 0,
+                prefers_small_groups: q % 5 == 0,
+                ..Profile::default()
+            };
+            let h = History::default();
+            let limit = [5, 10, 20, 40][(q / 5) % 4];
+            let pruned = suggest(
+                &p,
+                m.near(p.x, p.y, p.radius_m),
+                &taxonomy,
+                &h,
+                &weights,
+                now,
+                limit,
+            );
+            let all = suggest_exhaustively(
+                &p,
+                m.near(p.x, p.y, p.radius_m),
+                &taxonomy,
+                &h,
+                &weights,
+                now,
+                limit,
+            );
+            assert_eq!(pruned, all, "query {q}");
+            compared += usize::from(!all.is_empty());
+            // Floors never decrease and never exceed the true distance.
+            let mut last = 0.0f64;
+            for c in m.near(p.x, p.y, p.radius_m) {
+                let a = c.activity();
+                let d = (f64::from(a.x) - p.x).hypot(f64::from(a.y) - p.y);
+                assert!(c.distance_floor() >= last && c.distance_floor() <= d + 0.5);
+                last = c.distance_floor();
+            }
+        }
+        assert!(compared > 140, "only {compared} queries had suggestions");
+    }
+
+    #[test]
     fn the_grid_finds_every_activity_within_the_radius_and_nothing_far_beyond() {
         let (rlat, rlon) = (45.4642, 9.19);
         // A deterministic scatter over ~12 km, denser in the middle.
@@ -1001,8 +1175,9 @@ mod tests {
         .into_iter()
         .enumerate()
         {
-            let got: std::collections::HashSet<i64> =
-                m.near(cx, cy, r).map(|c| c.activity().id).collect();
+            let ids: Vec<i64> = m.near(cx, cy, r).map(|c| c.activity().id).collect();
+            let got: std::collections::HashSet<i64> = ids.iter().copied().collect();
+            assert_eq!(got.len(), ids.len(), "query {i}: an activity came twice");
             for e in &entries {
                 let [ex, ey] = proj(e.latitude, e.longitude);
                 let d = ((ex - cx).powi(2) + (ey - cy).powi(2)).sqrt();

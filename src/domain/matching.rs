@@ -136,7 +136,18 @@ pub struct ActivityFacts {
     pub low_barrier: u8,
 }
 
+/// An interest's bit in an interest mask: ids share bits only beyond 64 interests, so a mask
+/// tells for sure when an activity has none of a person's interests.
+pub fn interest_bit(id: i64) -> u64 {
+    1 << id.rem_euclid(64)
+}
+
 impl ActivityFacts {
+    /// The bits of its interests (see [`interest_bit`]).
+    pub fn interest_mask(&self) -> u64 {
+        self.interest_ids().fold(0, |m, i| m | interest_bit(i))
+    }
+
     fn interest_ids(&self) -> impl Iterator<Item = i64> + '_ {
         self.interests
             .iter()
@@ -201,6 +212,23 @@ pub trait Candidate: Copy {
     /// the first session can be judged from the activity's facts alone.
     fn seats_follow_capacity(&self) -> bool {
         false
+    }
+    /// A distance (metres) the activity is certainly not nearer than. When a source yields
+    /// candidates in non-decreasing order of this floor, ranking stops as soon as no farther
+    /// candidate could still enter the shortlist; the answer is the same as without stopping.
+    fn distance_floor(&self) -> f64 {
+        0.0
+    }
+    /// Its interests' bits (see [`interest_bit`]). A source that keeps these and the
+    /// position apart from the facts lets ranking pass over activities that cannot rank
+    /// without reading their facts.
+    fn interest_mask(&self) -> u64 {
+        self.activity().interest_mask()
+    }
+    /// Its projected position (the facts' `x`, `y`).
+    fn position(&self) -> (f32, f32) {
+        let a = self.activity();
+        (a.x, a.y)
     }
 }
 
@@ -359,32 +387,27 @@ impl<C: Candidate> Ord for Scored<C> {
     }
 }
 
-/// Whether an activity passes the hard filters that don't depend on the session; its
-/// distance if so.
-fn activity_passes(p: &Profile, a: &ActivityFacts, h: &History) -> Option<f64> {
-    let (dx, dy) = (f64::from(a.x) - p.x, f64::from(a.y) - p.y);
-    let d2 = dx * dx + dy * dy;
-    if d2 > p.radius_m * p.radius_m {
-        return None;
-    }
+/// Whether an activity passes the hard filters that depend on neither the session nor the
+/// distance.
+fn activity_passes(p: &Profile, a: &ActivityFacts, h: &History) -> bool {
     if (p.wheelchair && a.wheelchair < 2)
         || a.accessibility & p.accessibility != p.accessibility
         || (p.availability != 0 && a.slots & p.availability == 0)
     {
-        return None;
+        return false;
     }
     match (a.cost, p.budget_cents) {
-        (Cost::Amount(c), Some(b)) if c > b => return None,
+        (Cost::Amount(c), Some(b)) if c > b => return false,
         _ => {}
     }
     if a.low_barrier & LB_LANGUAGE_LIGHT == 0 && a.languages != 0 && a.languages & p.languages == 0
     {
-        return None;
+        return false;
     }
     if !h.booked_activities.is_empty() && h.booked_activities.contains(&a.id) {
-        return None;
+        return false;
     }
-    Some(d2.sqrt())
+    true
 }
 
 /// The first session that passes the session filters: (index, start).
@@ -431,8 +454,12 @@ fn interest_overlap(a: &ActivityFacts, table: &InterestTable) -> f64 {
     }
     let mut best: f64 = 0.0;
     let mut others = 0.0;
-    for ai in a.interest_ids() {
-        let m = table.get(ai);
+    for (i, ai) in a.interests.iter().enumerate() {
+        // An interest listed twice counts once.
+        if *ai == 0 || a.interests[..i].contains(ai) {
+            continue;
+        }
+        let m = table.get(i64::from(*ai));
         if m > best {
             others += best;
             best = m;
@@ -448,10 +475,51 @@ fn interest_overlap(a: &ActivityFacts, table: &InterestTable) -> f64 {
 struct InterestTable {
     dense: Vec<f64>,
     sparse: Vec<(i64, f64)>,
+    bounds: MaskBounds,
+}
+
+/// What an interest mask can tell of an overlap: the interests that count, by weight.
+#[derive(Default)]
+struct MaskBounds {
+    /// The highest weight, and the bits of the interests that have it.
+    top: f64,
+    top_mask: u64,
+    /// The highest weight below it, and the bits of the interests that have that or less.
+    next: f64,
+    next_mask: u64,
+    /// Two interests that count share a bit.
+    shared_bits: bool,
+}
+
+impl MaskBounds {
+    fn new(weights: &[(i64, f64)]) -> MaskBounds {
+        let counted = || weights.iter().filter(|(_, w)| *w > 0.0);
+        let top = counted().map(|(_, w)| *w).fold(0.0, f64::max);
+        let next = counted()
+            .map(|(_, w)| *w)
+            .filter(|w| *w < top)
+            .fold(0.0, f64::max);
+        let mut b = MaskBounds {
+            top,
+            next,
+            ..MaskBounds::default()
+        };
+        for (id, w) in counted() {
+            let bit = interest_bit(*id);
+            b.shared_bits |= (b.top_mask | b.next_mask) & bit != 0;
+            if *w >= top {
+                b.top_mask |= bit;
+            } else {
+                b.next_mask |= bit;
+            }
+        }
+        b
+    }
 }
 
 impl InterestTable {
     fn new(weights: Vec<(i64, f64)>) -> InterestTable {
+        let bounds = MaskBounds::new(&weights);
         let max = weights.iter().map(|(id, _)| *id).max().unwrap_or(0);
         if (0..65_536).contains(&max) && weights.iter().all(|(id, _)| *id >= 0) {
             let mut dense = vec![0.0; max as usize + 1];
@@ -461,17 +529,41 @@ impl InterestTable {
             InterestTable {
                 dense,
                 sparse: Vec::new(),
+                bounds,
             }
         } else {
             InterestTable {
                 dense: Vec::new(),
                 sparse: weights,
+                bounds,
             }
         }
     }
 
     fn is_empty(&self) -> bool {
         self.dense.is_empty() && self.sparse.is_empty()
+    }
+
+    /// The most [`interest_overlap`] could give an activity whose interests have these bits
+    /// (see [`interest_bit`]), without knowing which interests they are.
+    fn ceiling(&self, bits: u64) -> f64 {
+        let b = &self.bounds;
+        let best = if bits & b.top_mask != 0 {
+            b.top
+        } else if bits & b.next_mask != 0 {
+            b.next
+        } else {
+            return 0.0;
+        };
+        // Matches an activity may have: one per bit, unless ids share bits (beyond 64
+        // interests), then as many as an activity holds.
+        let n = if b.shared_bits {
+            5
+        } else {
+            (bits & (b.top_mask | b.next_mask)).count_ones()
+        };
+        // The best match plus a fifth of each other one (none better than the best).
+        (best * (1.0 + 0.2 * f64::from(n.max(1) - 1))).min(1.0)
     }
 
     /// 1 for an interest the resident likes, `related_interest` for its parent or child, 0 else.
@@ -496,7 +588,7 @@ fn score_parts(
     a: &ActivityFacts,
     starts_at: i64,
     distance: f64,
-    table: &InterestTable,
+    interest: f64,
     h: &History,
     w: &Weights,
     now: i64,
@@ -535,13 +627,36 @@ fn score_parts(
     };
     ScoreParts {
         distance: (-distance / w.distance_decay_m.max(1.0)).exp(),
-        interest: interest_overlap(a, table),
+        interest,
         schedule: 0.5 * declared + 0.5 * soon,
         welcome,
         small_group,
         novelty: w.decline_factor.clamp(0.0, 1.0).powi(declines as i32),
         diversity: 1.0,
     }
+}
+
+/// The best score anything at `distance` metres or more could reach for this person, leaving
+/// out the interest part: each other part at its largest possible value for them, the
+/// distance part at `distance`, and no discount for declines. Negative weights count as zero
+/// (such a part can only lower a score).
+fn score_ceiling(p: &Profile, w: &Weights, distance: f64) -> f64 {
+    let at_most = |weight: f64, part: f64| weight.max(0.0) * part;
+    let declared = if p.availability != 0 { 1.0 } else { 0.5 };
+    at_most(w.distance, (-distance / w.distance_decay_m.max(1.0)).exp())
+        + at_most(w.schedule, 0.5 * declared + 0.5)
+        + at_most(
+            w.welcome,
+            if p.new_to_activities || p.wants_company {
+                1.0
+            } else {
+                0.0
+            },
+        )
+        + at_most(
+            w.small_group,
+            if p.prefers_small_groups { 1.0 } else { 0.0 },
+        )
 }
 
 fn weighted(parts: &ScoreParts, w: &Weights) -> f64 {
@@ -564,6 +679,34 @@ pub fn suggest<C: Candidate>(
     now: i64,
     limit: usize,
 ) -> Vec<Suggestion> {
+    rank(p, candidates, taxonomy, history, weights, now, limit, true)
+}
+
+/// [`suggest`] scoring every candidate, without passing over any: what it must agree with.
+#[cfg(test)]
+pub(crate) fn suggest_exhaustively<C: Candidate>(
+    p: &Profile,
+    candidates: impl IntoIterator<Item = C>,
+    taxonomy: &Taxonomy,
+    history: &History,
+    weights: &Weights,
+    now: i64,
+    limit: usize,
+) -> Vec<Suggestion> {
+    rank(p, candidates, taxonomy, history, weights, now, limit, false)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rank<C: Candidate>(
+    p: &Profile,
+    candidates: impl IntoIterator<Item = C>,
+    taxonomy: &Taxonomy,
+    history: &History,
+    weights: &Weights,
+    now: i64,
+    limit: usize,
+    pass_over: bool,
+) -> Vec<Suggestion> {
     if limit == 0 {
         return Vec::new();
     }
@@ -573,15 +716,46 @@ pub fn suggest<C: Candidate>(
     let keep = (limit * 4).max(40);
     let table = InterestTable::new(taxonomy.weights_for(&p.interests, weights.related_interest));
     let mut heap: BinaryHeap<std::cmp::Reverse<Scored<C>>> = BinaryHeap::new();
+    let interest_weight = weights.interest.max(0.0);
+    let any_interest = if table.is_empty() { 0.0 } else { 1.0 };
+    let radius2 = p.radius_m * p.radius_m;
+    // (floor, ceiling without the interest part) last computed: floors repeat for many
+    // candidates in a row.
+    let mut ceiling = (f64::NAN, f64::INFINITY);
     for cand in candidates {
-        let a = cand.activity();
-        let Some(distance) = activity_passes(p, a, history) else {
+        let (x, y) = cand.position();
+        let (dx, dy) = (f64::from(x) - p.x, f64::from(y) - p.y);
+        let d2 = dx * dx + dy * dy;
+        if d2 > radius2 {
             continue;
-        };
+        }
+        let full = pass_over && heap.len() >= keep;
+        if let Some(worst) = heap.peek().filter(|_| full).map(|w| w.0.base) {
+            let floor = cand.distance_floor();
+            if floor != ceiling.0 {
+                ceiling = (floor, score_ceiling(p, weights, floor));
+            }
+            // Strictly below the shortlist's worst (ties could still enter): this candidate
+            // cannot displace anything, and when even the best interest match could not,
+            // neither can any candidate after it (their floors are no smaller).
+            if ceiling.1 + interest_weight * any_interest + 1e-9 < worst {
+                break;
+            }
+            let interest = table.ceiling(cand.interest_mask());
+            if ceiling.1 + interest_weight * interest + 1e-9 < worst {
+                continue;
+            }
+        }
+        let a = cand.activity();
+        if !activity_passes(p, a, history) {
+            continue;
+        }
+        let distance = d2.sqrt();
         let Some((session_index, starts_at)) = first_session(p, cand, history, from, to) else {
             continue;
         };
-        let parts = score_parts(p, a, starts_at, distance, &table, history, weights, now);
+        let interest = interest_overlap(a, &table);
+        let parts = score_parts(p, a, starts_at, distance, interest, history, weights, now);
         let base = weighted(&parts, weights);
         let s = Scored {
             cand,
@@ -756,6 +930,61 @@ mod tests {
     }
 
     /// The compact facts of an activity, with a reference to it for its sessions.
+    #[test]
+    fn an_interest_mask_never_promises_less_overlap_than_the_interests_give() {
+        let mut x: u64 = 5;
+        let mut next = move |n: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % n
+        };
+        let mut tight = 0;
+        for round in 0..3000 {
+            // Ids up to 40, or ids that share bits (n and n + 64).
+            let shared = round % 2 == 1;
+            let id = |next: &mut dyn FnMut(u64) -> u64| {
+                if shared {
+                    1 + next(8) + 64 * next(2)
+                } else {
+                    1 + next(40)
+                }
+            };
+            let mut weights: Vec<(i64, f64)> = Vec::new();
+            for _ in 0..1 + next(8) {
+                let w = [1.0, 0.5, 0.3, -0.2][next(4) as usize];
+                weights.push((id(&mut next) as i64, w));
+            }
+            let table = InterestTable::new(weights);
+            let mut interests = [0u32; 5];
+            for slot in interests.iter_mut().take(1 + next(5) as usize) {
+                *slot = id(&mut next) as u32;
+            }
+            let facts = ActivityFacts {
+                id: 1,
+                x: 0.0,
+                y: 0.0,
+                languages: 0,
+                slots: 0,
+                first_start: 0,
+                interests,
+                cost: Cost::Free,
+                capacity: None,
+                wheelchair: 0,
+                accessibility: 0,
+                low_barrier: 0,
+            };
+            let overlap = interest_overlap(&facts, &table);
+            let ceiling = table.ceiling(facts.interest_mask());
+            assert!(
+                overlap <= ceiling + 1e-12,
+                "{interests:?}: {overlap} > {ceiling}"
+            );
+            tight += usize::from(overlap > 0.0 && (ceiling - overlap).abs() < 1e-12);
+        }
+        assert!(tight > 200, "the ceiling is tight only {tight} times");
+    }
+
     #[derive(Clone, Copy)]
     struct Prep<'a> {
         facts: ActivityFacts,
