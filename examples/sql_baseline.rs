@@ -392,6 +392,7 @@ fn suggestions_for(
                 languages: 0,
                 slots: slot_bit(weekday, hour),
                 first_start: session.starts_at,
+                first_slot: slot_bit(weekday, hour),
                 interests,
                 cost: match row.cost_kind.as_str() {
                     "amount" => Cost::Amount(row.cost_cents),

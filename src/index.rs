@@ -11,7 +11,7 @@ use crate::db::schema::{
 use crate::db::{AnyConnection, Db};
 use crate::domain::activities::{split_tags, ACCESSIBILITY, LOW_BARRIER};
 use crate::domain::matching::{
-    ActivityFacts, Candidate, Cost, LanguageTable, SessionFacts, Taxonomy,
+    ActivityFacts, Candidate, Cost, LanguageTable, Screen, SessionFacts, Taxonomy,
 };
 use crate::domain::residents::slot_bit;
 use crate::error::AppError;
@@ -202,7 +202,7 @@ impl Snapshot {
         }
         // The matching view: facts, entry pointers and grid cells.
         total += self.matcher.facts.capacity() * size_of::<ActivityFacts>();
-        total += self.matcher.hot.capacity() * size_of::<Hot>();
+        total += self.matcher.screens.capacity() * size_of::<Screen>();
         total += self.matcher.entries.capacity() * size_of::<Arc<ActivityEntry>>();
         total += self.matcher.cells.capacity() * size_of::<(u32, u32)>();
         // R-tree: one leaf per activity, plus inner nodes (about 1/6 more with rstar's
@@ -524,9 +524,9 @@ fn load_taxonomy(conn: &mut AnyConnection) -> Result<(Taxonomy, Names), AppError
 pub struct Cand<'a> {
     facts: &'a ActivityFacts,
     entry: &'a ActivityEntry,
-    /// Its position and interest bits, kept apart from the facts so that activities which
-    /// cannot rank are passed over without reading them.
-    hot: Hot,
+    /// Kept apart from the facts, so that activities which cannot rank are passed over
+    /// without reading them.
+    screen: Screen,
     /// No farther than the activity is (metres).
     floor: f32,
 }
@@ -567,12 +567,8 @@ impl Candidate for Cand<'_> {
         f64::from(self.floor)
     }
 
-    fn interest_mask(&self) -> u64 {
-        self.hot.interests
-    }
-
-    fn position(&self) -> (f32, f32) {
-        (self.hot.x, self.hot.y)
+    fn screen(&self) -> Screen {
+        self.screen
     }
 }
 
@@ -608,22 +604,14 @@ const CELL_M: f32 = 250.0;
 /// Most grid cells (the side grows for a very wide city).
 const MAX_CELLS: f32 = 1_000_000.0;
 
-/// What a scan reads of every activity it passes.
-#[derive(Debug, Clone, Copy)]
-struct Hot {
-    x: f32,
-    y: f32,
-    interests: u64,
-}
-
 /// The matching view of a snapshot: every activity's compact facts in one array, sorted by
 /// the cell of a uniform grid, so a radius query reads a few contiguous runs.
 #[derive(Default)]
 pub struct MatchIndex {
     facts: Vec<ActivityFacts>,
-    /// Each activity's position and interest bits, in the order of `facts`: 16 bytes each, so
-    /// the scan mostly stays in the processor's cache.
-    hot: Vec<Hot>,
+    /// Each activity's screen, in the order of `facts`: 32 bytes each, so the scan mostly
+    /// stays in the processor's cache.
+    screens: Vec<Screen>,
     entries: Vec<Arc<ActivityEntry>>,
     languages: LanguageTable,
     cell: f32,
@@ -668,6 +656,10 @@ impl MatchIndex {
                         .iter()
                         .fold(0, |m, s| m | slot_bit(s.weekday, s.hour)),
                     first_start: e.sessions.first().map_or(i64::MAX, |s| s.starts_at),
+                    first_slot: e
+                        .sessions
+                        .first()
+                        .map_or(0, |s| slot_bit(s.weekday, s.hour)),
                     interests,
                     cost: match &*e.cost_kind {
                         "amount" => Cost::Amount(e.cost_cents),
@@ -720,17 +712,10 @@ impl MatchIndex {
             cells[c] = (start as u32, i as u32);
         }
         let (facts, entries): (Vec<ActivityFacts>, _) = items.into_iter().unzip();
-        let hot = facts
-            .iter()
-            .map(|f| Hot {
-                x: f.x,
-                y: f.y,
-                interests: f.interest_mask(),
-            })
-            .collect();
+        let screens = facts.iter().map(Screen::of).collect();
         MatchIndex {
             facts,
-            hot,
+            screens,
             entries,
             languages,
             cell,
@@ -787,11 +772,11 @@ impl MatchIndex {
             self.facts[a..b]
                 .iter()
                 .zip(&self.entries[a..b])
-                .zip(&self.hot[a..b])
-                .map(move |((facts, entry), &hot)| Cand {
+                .zip(&self.screens[a..b])
+                .map(move |((facts, entry), &screen)| Cand {
                     facts,
                     entry,
-                    hot,
+                    screen,
                     floor,
                 })
         })
@@ -1077,8 +1062,8 @@ mod tests {
                         id: i * 10 + k,
                         starts_at: start + k * 7 * 86_400,
                         length_s: 3600,
-                        weekday: 1 + (k % 7) as u8,
-                        hour: 10,
+                        weekday: 1 + (next() * 7.0) as u8 % 7,
+                        hour: [10, 15, 19][(next() * 3.0) as usize % 3],
                         confirmed: true,
                     })
                     .collect();
@@ -1109,9 +1094,22 @@ mod tests {
                 interests: (0..q % 3).map(|_| 1 + (next() * 12.0) as i64).collect(),
                 new_to_activities: q % 2 == 0,
                 prefers_small_groups: q % 5 == 0,
+                // Free at some times only, for half of them.
+                availability: if q % 4 < 2 {
+                    (next() * f64::from(1u32 << 21)) as u32
+                } else {
+                    0
+                },
                 ..Profile::default()
             };
-            let h = History::default();
+            // Some with sessions booked already.
+            let booked: std::collections::HashSet<i64> = (0..if q % 3 == 0 { 200 } else { 0 })
+                .map(|_| 10 * (1 + (next() * 4000.0) as i64) + (next() * 2.0) as i64)
+                .collect();
+            let h = History {
+                booked_sessions: booked,
+                ..History::default()
+            };
             let limit = [5, 10, 20, 40][(q / 5) % 4];
             let pruned = suggest(
                 &p,

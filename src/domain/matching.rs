@@ -124,6 +124,8 @@ pub struct ActivityFacts {
     pub slots: u32,
     /// Start of its first upcoming session (Unix seconds; `i64::MAX` when none).
     pub first_start: i64,
+    /// The free-time slot of that session (see `slot_bit`; 0 when none).
+    pub first_slot: u32,
     /// Up to five interest ids (0 = none).
     pub interests: [u32; 5],
     pub cost: Cost,
@@ -134,6 +136,38 @@ pub struct ActivityFacts {
     pub accessibility: u8,
     /// Bits over [`LOW_BARRIER`].
     pub low_barrier: u8,
+}
+
+/// What ranking reads of an activity before its facts: where it is, its interests' bits, and
+/// what the hard filters that need nothing else look at. 32 bytes, so a source can keep them
+/// in one small array that stays in the processor's cache.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Screen {
+    pub x: f32,
+    pub y: f32,
+    /// See [`interest_bit`].
+    pub interests: u64,
+    pub languages: u64,
+    pub slots: u32,
+    pub wheelchair: u8,
+    pub accessibility: u8,
+    pub low_barrier: u8,
+}
+
+impl Screen {
+    /// An activity's screen.
+    pub fn of(a: &ActivityFacts) -> Screen {
+        Screen {
+            x: a.x,
+            y: a.y,
+            interests: a.interest_mask(),
+            languages: a.languages,
+            slots: a.slots,
+            wheelchair: a.wheelchair,
+            accessibility: a.accessibility,
+            low_barrier: a.low_barrier,
+        }
+    }
 }
 
 /// An interest's bit in an interest mask: ids share bits only beyond 64 interests, so a mask
@@ -219,16 +253,10 @@ pub trait Candidate: Copy {
     fn distance_floor(&self) -> f64 {
         0.0
     }
-    /// Its interests' bits (see [`interest_bit`]). A source that keeps these and the
-    /// position apart from the facts lets ranking pass over activities that cannot rank
-    /// without reading their facts.
-    fn interest_mask(&self) -> u64 {
-        self.activity().interest_mask()
-    }
-    /// Its projected position (the facts' `x`, `y`).
-    fn position(&self) -> (f32, f32) {
-        let a = self.activity();
-        (a.x, a.y)
+    /// Its screen. A source that keeps screens apart from the facts lets ranking pass over
+    /// activities that cannot rank without reading their facts.
+    fn screen(&self) -> Screen {
+        Screen::of(self.activity())
     }
 }
 
@@ -387,22 +415,23 @@ impl<C: Candidate> Ord for Scored<C> {
     }
 }
 
-/// Whether an activity passes the hard filters that depend on neither the session nor the
-/// distance.
+/// Whether an activity's screen passes the hard filters it can decide: needs, free time,
+/// language.
+fn screen_passes(p: &Profile, s: &Screen) -> bool {
+    !((p.wheelchair && s.wheelchair < 2)
+        || s.accessibility & p.accessibility != p.accessibility
+        || (p.availability != 0 && s.slots & p.availability == 0)
+        || (s.low_barrier & LB_LANGUAGE_LIGHT == 0
+            && s.languages != 0
+            && s.languages & p.languages == 0))
+}
+
+/// Whether an activity passes the hard filters its screen can't decide: budget, and not
+/// already booked.
 fn activity_passes(p: &Profile, a: &ActivityFacts, h: &History) -> bool {
-    if (p.wheelchair && a.wheelchair < 2)
-        || a.accessibility & p.accessibility != p.accessibility
-        || (p.availability != 0 && a.slots & p.availability == 0)
-    {
-        return false;
-    }
     match (a.cost, p.budget_cents) {
         (Cost::Amount(c), Some(b)) if c > b => return false,
         _ => {}
-    }
-    if a.low_barrier & LB_LANGUAGE_LIGHT == 0 && a.languages != 0 && a.languages & p.languages == 0
-    {
-        return false;
     }
     if !h.booked_activities.is_empty() && h.booked_activities.contains(&a.id) {
         return false;
@@ -419,11 +448,11 @@ fn first_session<C: Candidate>(
     to: i64,
 ) -> Option<(usize, i64)> {
     let a = c.activity();
-    // Most of the time the first upcoming session is the one: when every session falls in the
-    // resident's free time (or they are free whenever), nothing is booked and seats follow the
-    // capacity, there is no need to read the sessions at all.
-    let all_fit = p.availability == 0 || a.slots & !p.availability == 0;
-    if all_fit
+    // Most of the time the first upcoming session is the one: when it falls in the resident's
+    // free time (or they are free whenever), nothing is booked and seats follow the capacity,
+    // there is no need to read the sessions at all.
+    let first_fits = p.availability == 0 || a.first_slot & p.availability != 0;
+    if first_fits
         && h.booked_sessions.is_empty()
         && a.first_start >= from
         && a.first_start < to
@@ -723,10 +752,10 @@ fn rank<C: Candidate>(
     // candidates in a row.
     let mut ceiling = (f64::NAN, f64::INFINITY);
     for cand in candidates {
-        let (x, y) = cand.position();
-        let (dx, dy) = (f64::from(x) - p.x, f64::from(y) - p.y);
+        let screen = cand.screen();
+        let (dx, dy) = (f64::from(screen.x) - p.x, f64::from(screen.y) - p.y);
         let d2 = dx * dx + dy * dy;
-        if d2 > radius2 {
+        if d2 > radius2 || !screen_passes(p, &screen) {
             continue;
         }
         let full = pass_over && heap.len() >= keep;
@@ -741,8 +770,11 @@ fn rank<C: Candidate>(
             if ceiling.1 + interest_weight * any_interest + 1e-9 < worst {
                 break;
             }
-            let interest = table.ceiling(cand.interest_mask());
-            if ceiling.1 + interest_weight * interest + 1e-9 < worst {
+            let interest = interest_weight * table.ceiling(screen.interests);
+            // The ring's floor first, then (before reading the facts) the true distance.
+            if ceiling.1 + interest + 1e-9 < worst
+                || score_ceiling(p, weights, d2.sqrt()) + interest + 1e-9 < worst
+            {
                 continue;
             }
         }
@@ -967,6 +999,7 @@ mod tests {
                 languages: 0,
                 slots: 0,
                 first_start: 0,
+                first_slot: 0,
                 interests,
                 cost: Cost::Free,
                 capacity: None,
@@ -1007,6 +1040,10 @@ mod tests {
                     .iter()
                     .fold(0, |m, s| m | slot_bit(s.weekday, s.hour)),
                 first_start: a.sessions.first().map_or(i64::MAX, |s| s.starts_at),
+                first_slot: a
+                    .sessions
+                    .first()
+                    .map_or(0, |s| slot_bit(s.weekday, s.hour)),
                 interests,
                 cost: a.cost,
                 capacity: a.capacity,
@@ -1199,6 +1236,25 @@ mod tests {
             weekday: 4,
             part: 1
         }));
+        // The same when nobody booked (seats follow the capacity: the quick path), whichever
+        // of the two comes first.
+        let mut a = act(1, 100.0);
+        a.sessions = vec![session(10, 1, 2, 10), session(11, 3, 4, 15)];
+        for s in &mut a.sessions {
+            s.seats_left = a.capacity;
+        }
+        let mut later_first = a.clone();
+        later_first.sessions = vec![session(12, 1, 4, 15), session(13, 3, 2, 10)];
+        for s in &mut later_first.sessions {
+            s.seats_left = a.capacity;
+        }
+        later_first.id = 3;
+        let h = History::default();
+        let w = Weights::default();
+        let got = run(&p, &[a, later_first], &taxonomy(), &h, &w, NOW, 10);
+        let mut sessions: Vec<i64> = got.iter().map(|s| s.session_id).collect();
+        sessions.sort();
+        assert_eq!(sessions, vec![11, 12]);
     }
 
     #[test]
