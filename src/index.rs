@@ -1,5 +1,5 @@
-//! The discovery index: every upcoming session of every public activity, in memory, with an
-//! R-tree over activity locations (sessions share their activity's place). Built from the
+//! The discovery index: every upcoming session of every public activity, in memory, with a
+//! uniform grid over activity locations (sessions share their activity's place). Built from the
 //! database at start, refreshed per activity when the bus says it changed (on every
 //! instance), and rebuilt in full every few minutes to absorb anything missed and the passing
 //! of time. Both backends feed it the same rows, so it answers the same on both.
@@ -18,8 +18,6 @@ use crate::error::AppError;
 use chrono::{Datelike, Duration, Timelike, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
-use rstar::primitives::GeomWithData;
-use rstar::RTree;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -59,13 +57,13 @@ pub struct ActivityEntry {
     pub address: Box<str>,
     pub latitude: f64,
     pub longitude: f64,
-    pub nil_code: Option<Box<str>>,
-    pub municipio_code: Option<Box<str>>,
-    pub cost_kind: Box<str>,
+    pub nil_code: Option<Arc<str>>,
+    pub municipio_code: Option<Arc<str>>,
+    pub cost_kind: Arc<str>,
     pub cost_cents: i32,
     pub cost_help: bool,
     pub capacity: Option<i32>,
-    pub languages: Box<[Box<str>]>,
+    pub languages: Arc<[Box<str>]>,
     pub wheelchair: u8,
     /// Bit i set = ACCESSIBILITY[i] present.
     pub accessibility: u8,
@@ -127,8 +125,6 @@ pub fn wheelchair_rank(s: &str) -> u8 {
     }
 }
 
-type Point = GeomWithData<[f64; 2], i64>;
-
 /// Time origin of [`TimeRec::start_rel`]: 2020-01-01T00:00:00Z (u32 seconds reach 2156).
 const TIME_ORIGIN: i64 = 1_577_836_800;
 
@@ -165,7 +161,6 @@ impl TimeRec {
 #[derive(Default)]
 pub struct Snapshot {
     entries: HashMap<i64, Arc<ActivityEntry>>,
-    tree: RTree<Point>,
     /// Every indexed session by (start, id).
     pub by_time: Vec<TimeRec>,
     /// The interest taxonomy (child → parent), for matching.
@@ -178,8 +173,9 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// Bytes the snapshot holds on the heap: exact for its own vectors, boxes and strings;
-    /// hash tables and the R-tree counted at their capacity plus a node overhead. Shared
-    /// organization names are counted once per activity (an upper bound).
+    /// hash tables counted at their capacity plus a control byte per bucket. Shared strings
+    /// (organization names, area codes, cost kinds, language lists) are counted once per
+    /// activity (an upper bound).
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
         let str_bytes = |s: &str| s.len();
@@ -205,11 +201,6 @@ impl Snapshot {
         total += self.matcher.screens.capacity() * size_of::<Screen>();
         total += self.matcher.entries.capacity() * size_of::<Arc<ActivityEntry>>();
         total += self.matcher.cells.capacity() * size_of::<(u32, u32)>();
-        // R-tree: one leaf per activity, plus inner nodes (about 1/6 more with rstar's
-        // default fan-out) of an envelope and a vector each.
-        let leaves = self.tree.size();
-        total += leaves * size_of::<Point>();
-        total += leaves.div_ceil(6) * (4 * size_of::<f64>() + 3 * size_of::<usize>());
         total
     }
 
@@ -251,13 +242,11 @@ impl Snapshot {
         radius_m: f64,
     ) -> Vec<Arc<ActivityEntry>> {
         match centre {
-            Some(c) => {
-                let r = radius_m * 1.01;
-                self.tree
-                    .locate_within_distance(c, r * r)
-                    .filter_map(|p| self.entries.get(&p.data).cloned())
-                    .collect()
-            }
+            Some([x, y]) => self
+                .matcher
+                .within(x, y, radius_m * 1.01)
+                .cloned()
+                .collect(),
             None => self.entries.values().cloned().collect(),
         }
     }
@@ -353,10 +342,6 @@ impl DiscoveryIndex {
         project(lat, lon, self.ref_lat, self.ref_lon)
     }
 
-    fn point(&self, e: &ActivityEntry) -> Point {
-        GeomWithData::new(self.project(e.latitude, e.longitude), e.id)
-    }
-
     /// The current view.
     pub fn snapshot(&self) -> Result<Arc<Snapshot>, AppError> {
         Ok(self.snap.read().map_err(|_| lock_err())?.clone())
@@ -377,7 +362,6 @@ impl DiscoveryIndex {
             })
             .await?;
         *self.seats.write().map_err(|_| lock_err())? = seats;
-        let points: Vec<Point> = entries.iter().map(|e| self.point(e)).collect();
         let entries: HashMap<i64, Arc<ActivityEntry>> =
             entries.into_iter().map(|e| (e.id, Arc::new(e))).collect();
         let mut by_time: Vec<TimeRec> = entries
@@ -385,12 +369,12 @@ impl DiscoveryIndex {
             .flat_map(|e| time_recs(e, self.project(e.latitude, e.longitude)))
             .collect();
         by_time.sort_unstable_by_key(by_time_key);
+        by_time.shrink_to_fit();
         let sessions = by_time.len();
         let activities = entries.len();
         let matcher = MatchIndex::build(entries.values(), |lat, lon| self.project(lat, lon));
         let snap = Snapshot {
             entries,
-            tree: RTree::bulk_load(points),
             by_time,
             taxonomy: Arc::new(taxonomy),
             interest_names: Arc::new(interest_names),
@@ -404,7 +388,14 @@ impl DiscoveryIndex {
             bytes_per_session = bytes / sessions.max(1),
             "discovery index rebuilt"
         );
-        *self.snap.write().map_err(|_| lock_err())? = Arc::new(snap);
+        let old = std::mem::replace(
+            &mut *self.snap.write().map_err(|_| lock_err())?,
+            Arc::new(snap),
+        );
+        // The rows read and the previous snapshot (once its last reader lets go) are garbage
+        // of a few tens of MiB: hand the pages back rather than keep them resident.
+        drop(old);
+        tokio::task::spawn_blocking(release_free_memory);
         Ok(sessions)
     }
 
@@ -420,16 +411,12 @@ impl DiscoveryIndex {
         // Copy on write: readers keep using the old snapshot until the new one is swapped in.
         let old = self.snapshot()?;
         let mut entries = old.entries.clone();
-        let mut tree = old.tree.clone();
         for id in &ids {
-            if let Some(e) = entries.remove(id) {
-                tree.remove(&self.point(&e));
-            }
+            entries.remove(id);
         }
         let mut added: Vec<TimeRec> = Vec::new();
         for e in fresh {
             let e = Arc::new(e);
-            tree.insert(self.point(&e));
             added.extend(time_recs(&e, self.project(e.latitude, e.longitude)));
             entries.insert(e.id, e);
         }
@@ -452,7 +439,6 @@ impl DiscoveryIndex {
         let matcher = MatchIndex::build(entries.values(), |lat, lon| self.project(lat, lon));
         *self.snap.write().map_err(|_| lock_err())? = Arc::new(Snapshot {
             entries,
-            tree,
             by_time,
             taxonomy: old.taxonomy.clone(),
             interest_names: old.interest_names.clone(),
@@ -737,6 +723,39 @@ impl MatchIndex {
     /// candidate carrying a floor on its distance (the ring's) that never decreases along the
     /// way, so matching can stop as soon as nothing farther could still rank.
     pub fn near(&self, x: f64, y: f64, radius: f64) -> impl Iterator<Item = Cand<'_>> + '_ {
+        self.runs(x, y, radius)
+            .into_iter()
+            .flat_map(move |(floor, a, b)| {
+                self.facts[a..b]
+                    .iter()
+                    .zip(&self.entries[a..b])
+                    .zip(&self.screens[a..b])
+                    .map(move |((facts, entry), &screen)| Cand {
+                        facts,
+                        entry,
+                        screen,
+                        floor,
+                    })
+            })
+    }
+
+    /// The activities within `radius` of a point (exactly, in the projection).
+    fn within(&self, x: f64, y: f64, radius: f64) -> impl Iterator<Item = &Arc<ActivityEntry>> {
+        self.runs(x, y, radius)
+            .into_iter()
+            .flat_map(move |(_, a, b)| self.screens[a..b].iter().zip(&self.entries[a..b]))
+            .filter(move |(s, _)| {
+                let (dx, dy) = (f64::from(s.x) - x, f64::from(s.y) - y);
+                dx * dx + dy * dy <= radius * radius
+            })
+            .map(|(_, e)| e)
+    }
+
+    /// The runs of the grid's arrays to read for a circle, nearest ring of cells first, each
+    /// with its ring's floor: (floor, start, end). Listed before reading any (a few hundred
+    /// runs at most: cheap next to the scan), so the scan itself is one flat loop;
+    /// neighbouring cells of a row are one run.
+    fn runs(&self, x: f64, y: f64, radius: f64) -> Vec<(f32, usize, usize)> {
         let (x, y, r) = (x as f32, y as f32, radius.max(0.0) as f32);
         let usable = self.nx > 0 && self.ny > 0 && x.is_finite() && y.is_finite() && r.is_finite();
         // The centre's cell, possibly outside the grid (clamped far enough not to overflow).
@@ -748,9 +767,6 @@ impl MatchIndex {
         } else {
             -1
         };
-        // The runs of candidates to read, nearest ring first, each with its ring's floor.
-        // Listed before reading any (a few hundred runs at most: cheap next to the scan), so
-        // the scan itself is one flat loop; neighbouring cells of a row are one run.
         let mut runs: Vec<(f32, usize, usize)> = Vec::new();
         for k in 0..=rings {
             // Every point of ring k is at least k - 1 whole cells away along x or y.
@@ -768,18 +784,7 @@ impl MatchIndex {
                 }
             }
         }
-        runs.into_iter().flat_map(move |(floor, a, b)| {
-            self.facts[a..b]
-                .iter()
-                .zip(&self.entries[a..b])
-                .zip(&self.screens[a..b])
-                .map(move |((facts, entry), &screen)| Cand {
-                    facts,
-                    entry,
-                    screen,
-                    floor,
-                })
-        })
+        runs
     }
 
     /// Whether cell (cx, cy) is on the grid and some point of it is within `r` of (x, y).
@@ -863,14 +868,11 @@ fn load(
             interests_by.entry(a).or_default().push(i);
         }
     }
-    let mut orgs: HashMap<String, Arc<str>> = HashMap::new();
+    let mut shared = Interner::default();
     Ok(rows
         .into_iter()
         .map(|(a, org)| {
-            let organization = orgs
-                .entry(org.clone())
-                .or_insert_with(|| Arc::from(org.as_str()))
-                .clone();
+            let organization = shared.str(&org);
             let rows = sessions_by.remove(&a.id).unwrap_or_default();
             let notes: Box<[(i64, Box<str>)]> = rows
                 .iter()
@@ -894,9 +896,41 @@ fn load(
                 })
                 .collect();
             let interests = interests_by.remove(&a.id).unwrap_or_default();
-            entry(a, organization, interests, sessions, notes)
+            entry(a, organization, interests, sessions, notes, &mut shared)
         })
         .collect())
+}
+
+/// One copy of the strings many activities repeat (organization names, area codes, cost
+/// kinds, language lists), shared by all of them.
+#[derive(Default)]
+struct Interner {
+    strs: HashMap<String, Arc<str>>,
+    lists: HashMap<String, Arc<[Box<str>]>>,
+}
+
+impl Interner {
+    fn str(&mut self, s: &str) -> Arc<str> {
+        if let Some(found) = self.strs.get(s) {
+            return found.clone();
+        }
+        let new: Arc<str> = Arc::from(s);
+        self.strs.insert(s.to_string(), new.clone());
+        new
+    }
+
+    /// A stored tag list ("it,en") as codes.
+    fn tags(&mut self, list: &str) -> Arc<[Box<str>]> {
+        if let Some(found) = self.lists.get(list) {
+            return found.clone();
+        }
+        let new: Arc<[Box<str>]> = split_tags(list)
+            .into_iter()
+            .map(String::into_boxed_str)
+            .collect();
+        self.lists.insert(list.to_string(), new.clone());
+        new
+    }
 }
 
 fn entry(
@@ -905,16 +939,14 @@ fn entry(
     interests: Vec<i64>,
     sessions: Box<[SessionEntry]>,
     notes: Box<[(i64, Box<str>)]>,
+    shared: &mut Interner,
 ) -> ActivityEntry {
     let text = a.description.to_lowercase();
     ActivityEntry {
         id: a.id,
         organization_id: a.organization_id,
         organization,
-        languages: split_tags(&a.languages)
-            .into_iter()
-            .map(String::into_boxed_str)
-            .collect(),
+        languages: shared.tags(&a.languages),
         wheelchair: wheelchair_rank(&a.wheelchair),
         accessibility: bits(&split_tags(&a.accessibility), ACCESSIBILITY),
         low_barrier: bits(&split_tags(&a.low_barrier), LOW_BARRIER),
@@ -923,9 +955,9 @@ fn entry(
         address: a.address.into_boxed_str(),
         latitude: a.latitude,
         longitude: a.longitude,
-        nil_code: a.nil_code.map(String::into_boxed_str),
-        municipio_code: a.municipio_code.map(String::into_boxed_str),
-        cost_kind: a.cost_kind.into_boxed_str(),
+        nil_code: a.nil_code.map(|c| shared.str(&c)),
+        municipio_code: a.municipio_code.map(|c| shared.str(&c)),
+        cost_kind: shared.str(&a.cost_kind),
         cost_cents: a.cost_cents,
         cost_help: a.cost_help,
         capacity: a.capacity,
@@ -937,6 +969,31 @@ fn entry(
 }
 
 /// Resident memory of this process, in bytes (Linux; 0 elsewhere).
+/// Returns the allocator's free pages to the system where it can (glibc's `malloc_trim`), so
+/// that resident memory shows what is held rather than what a rebuild's rows left behind.
+pub fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` takes no pointers; it only walks the allocator's own free lists.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Bytes the allocator has handed out and not taken back, its per-block overhead included
+/// (glibc's `mallinfo2`: small blocks in every arena plus large mapped ones).
+fn allocated_bytes() -> Option<usize> {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: `mallinfo2` takes nothing and returns a plain struct of counters.
+        let m = unsafe { libc::mallinfo2() };
+        Some(m.uordblks + m.hblkhd)
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        None
+    }
+}
+
 fn rss_bytes() -> usize {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -954,6 +1011,9 @@ pub struct IndexStats {
     pub activities: usize,
     pub sessions: usize,
     pub heap_bytes: usize,
+    /// Bytes the allocator has handed out more than before (its per-block overhead included),
+    /// where the allocator can tell.
+    pub allocated_bytes: Option<isize>,
     pub rss_bytes: isize,
 }
 
@@ -963,12 +1023,23 @@ impl std::fmt::Display for IndexStats {
         write!(
             f,
             "discovery index: {} activities, {} upcoming sessions\n\
-             estimated from its structures: {:.1} MiB, {:.0} bytes per session\n\
-             resident memory added by a second copy: {:.1} MiB, {:.0} bytes per session",
+             estimated from its structures: {:.1} MiB, {:.0} bytes per session\n",
             self.activities,
             self.sessions,
             self.heap_bytes as f64 / 1_048_576.0,
             per(self.heap_bytes as f64),
+        )?;
+        if let Some(b) = self.allocated_bytes {
+            writeln!(
+                f,
+                "allocated by a second copy: {:.1} MiB, {:.0} bytes per session",
+                b as f64 / 1_048_576.0,
+                per(b as f64),
+            )?;
+        }
+        write!(
+            f,
+            "resident memory added by a second copy: {:.1} MiB, {:.0} bytes per session",
             self.rss_bytes as f64 / 1_048_576.0,
             per(self.rss_bytes as f64),
         )
@@ -976,8 +1047,9 @@ impl std::fmt::Display for IndexStats {
 }
 
 /// Builds a second index next to the running one and measures it: its own estimate of its
-/// heap, and the growth of the process's resident memory (which also counts the allocator's
-/// overhead and anything the build left behind: an upper bound).
+/// heap, and the growth of the process's resident memory, free pages handed back to the
+/// system before and after (it also counts the allocator's own overhead and whatever the
+/// build left scattered in pages still partly used: an upper bound).
 pub async fn measure(state: &crate::state::AppState) -> Result<IndexStats, AppError> {
     let tz: Tz = state
         .settings
@@ -987,14 +1059,19 @@ pub async fn measure(state: &crate::state::AppState) -> Result<IndexStats, AppEr
         .unwrap_or(chrono_tz::Europe::Rome);
     let (lat, lon) = state.areas.reference_point().unwrap_or((45.4642, 9.1900));
     let index = DiscoveryIndex::new(tz, state.settings.city.horizon_days, lat, lon);
-    let before = rss_bytes();
+    release_free_memory();
+    let (before, allocated_before) = (rss_bytes(), allocated_bytes());
     index.rebuild(&state.db).await?;
-    let after = rss_bytes();
+    release_free_memory();
+    let (after, allocated_after) = (rss_bytes(), allocated_bytes());
     let snap = index.snapshot()?;
     Ok(IndexStats {
         activities: snap.entries.len(),
         sessions: snap.by_time.len(),
         heap_bytes: snap.heap_bytes(),
+        allocated_bytes: allocated_before
+            .zip(allocated_after)
+            .map(|(b, a)| a as isize - b as isize),
         rss_bytes: after as isize - before as isize,
     })
 }
@@ -1019,7 +1096,7 @@ mod tests {
             cost_cents: 0,
             cost_help: false,
             capacity: None,
-            languages: vec!["it".into()].into_boxed_slice(),
+            languages: Arc::from(vec![Box::<str>::from("it")]),
             wheelchair: 2,
             accessibility: 0,
             low_barrier: 0,
