@@ -62,20 +62,25 @@ impl Lang {
 
     /// The message `key`.
     pub fn t(&self, key: &str) -> String {
-        LOCALES
-            .try_lookup(self.id(), key)
-            .unwrap_or_else(|| key.to_string())
+        self.ta(key, &[])
     }
 
     /// The message `key` with named arguments.
     pub fn ta(&self, key: &str, args: &[(&'static str, String)]) -> String {
-        let map: HashMap<Cow<'static, str>, FluentValue> = args
-            .iter()
-            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
-            .collect();
-        LOCALES
-            .try_lookup_with_args(self.id(), key, &map)
-            .unwrap_or_else(|| key.to_string())
+        memo::formatted(self.0, key, args, || {
+            if args.is_empty() {
+                return LOCALES
+                    .try_lookup(self.id(), key)
+                    .unwrap_or_else(|| key.to_string());
+            }
+            let map: HashMap<Cow<'static, str>, FluentValue> = args
+                .iter()
+                .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+                .collect();
+            LOCALES
+                .try_lookup_with_args(self.id(), key, &map)
+                .unwrap_or_else(|| key.to_string())
+        })
     }
 
     /// All supported languages, for the switcher.
@@ -115,9 +120,99 @@ pub fn negotiate(cookie: Option<&str>, accept_language: Option<&str>, default: &
     Lang::default_for(default)
 }
 
+/// Messages already formatted, per thread: the same message with the same arguments always
+/// reads the same (the messages are built in), and a page or a list of suggestions asks for
+/// the same few dozen again and again, so Fluent resolves each once.
+mod memo {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::hash::{Hash, Hasher};
+
+    /// Entries kept per thread before starting afresh (about 100 bytes each).
+    const MAX: usize = 8192;
+
+    struct Entry {
+        lang: usize,
+        key: Box<str>,
+        args: Box<[(&'static str, String)]>,
+        text: String,
+    }
+
+    thread_local! {
+        static FORMATTED: RefCell<HashMap<u64, Vec<Entry>>> = RefCell::new(HashMap::new());
+    }
+
+    /// The text of (language, key, arguments), formatted by `format` the first time.
+    pub fn formatted(
+        lang: usize,
+        key: &str,
+        args: &[(&'static str, String)],
+        format: impl FnOnce() -> String,
+    ) -> String {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (lang, key, args).hash(&mut h);
+        let hash = h.finish();
+        let found = FORMATTED.with(|m| {
+            m.borrow().get(&hash).and_then(|entries| {
+                entries
+                    .iter()
+                    .find(|e| e.lang == lang && &*e.key == key && &*e.args == args)
+                    .map(|e| e.text.clone())
+            })
+        });
+        if let Some(text) = found {
+            return text;
+        }
+        let text = format();
+        FORMATTED.with(|m| {
+            let mut m = m.borrow_mut();
+            if m.len() >= MAX {
+                m.clear();
+            }
+            m.entry(hash).or_default().push(Entry {
+                lang,
+                key: key.into(),
+                args: args.into(),
+                text: text.clone(),
+            });
+        });
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_messages_read_as_freshly_formatted_ones() {
+        let fresh = |lang: Lang, key: &str, n: &str| {
+            let args: HashMap<Cow<'static, str>, FluentValue> =
+                [(Cow::Borrowed("capacity"), FluentValue::from(n.to_string()))].into();
+            LOCALES.try_lookup_with_args(lang.id(), key, &args).unwrap()
+        };
+        for round in 0..3 {
+            for lang in Lang::all() {
+                for n in ["4", "12", "30"] {
+                    let args = [("capacity", n.to_string())];
+                    assert_eq!(
+                        lang.ta("reason-small-group", &args),
+                        fresh(lang, "reason-small-group", n),
+                        "round {round}"
+                    );
+                }
+                assert_eq!(
+                    lang.t("reason-free"),
+                    LOCALES.lookup(lang.id(), "reason-free")
+                );
+                // A key nobody wrote reads as itself, remembered or not.
+                let unknown = format!("{}-{round}", "unknown");
+                assert_eq!(lang.t(&unknown), unknown);
+            }
+        }
+        let (it, en) = (Lang::default_for("it"), Lang::default_for("en"));
+        assert_ne!(it.t("reason-free"), en.t("reason-free"));
+    }
 
     #[test]
     fn accept_language_picks_the_best_supported_language() {
