@@ -157,10 +157,39 @@ impl TimeRec {
     }
 }
 
+/// Activities by id: a sorted array (a third of a hash table's memory; a lookup is a binary
+/// search).
+#[derive(Default, Clone)]
+struct ById(Vec<Arc<ActivityEntry>>);
+
+impl ById {
+    fn new(mut entries: Vec<Arc<ActivityEntry>>) -> ById {
+        entries.sort_unstable_by_key(|e| e.id);
+        entries.dedup_by_key(|e| e.id);
+        entries.shrink_to_fit();
+        ById(entries)
+    }
+
+    fn get(&self, id: &i64) -> Option<&Arc<ActivityEntry>> {
+        self.0
+            .binary_search_by_key(id, |e| e.id)
+            .ok()
+            .and_then(|i| self.0.get(i))
+    }
+
+    fn values(&self) -> std::slice::Iter<'_, Arc<ActivityEntry>> {
+        self.0.iter()
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
 /// An immutable view of the index; readers hold it without blocking writers.
 #[derive(Default)]
 pub struct Snapshot {
-    entries: HashMap<i64, Arc<ActivityEntry>>,
+    entries: ById,
     /// Every indexed session by (start, id).
     pub by_time: Vec<TimeRec>,
     /// The interest taxonomy (child → parent), for matching.
@@ -181,7 +210,7 @@ impl Snapshot {
         let str_bytes = |s: &str| s.len();
         let mut total = self.by_time.capacity() * size_of::<TimeRec>();
         // HashMap<i64, Arc<ActivityEntry>>: key + value + 1 control byte per bucket.
-        total += self.entries.capacity() * (size_of::<i64>() + size_of::<Arc<ActivityEntry>>() + 1);
+        total += self.entries.0.capacity() * size_of::<Arc<ActivityEntry>>();
         for e in self.entries.values() {
             // The Arc's allocation: two counters and the entry.
             total += 2 * size_of::<usize>() + size_of::<ActivityEntry>();
@@ -362,8 +391,10 @@ impl DiscoveryIndex {
             })
             .await?;
         *self.seats.write().map_err(|_| lock_err())? = seats;
-        let entries: HashMap<i64, Arc<ActivityEntry>> =
-            entries.into_iter().map(|e| (e.id, Arc::new(e))).collect();
+        // Pushed into a fresh array (not collected in place into the rows' larger one).
+        let mut shared = Vec::with_capacity(entries.len());
+        shared.extend(entries.into_iter().map(Arc::new));
+        let entries = ById::new(shared);
         let mut by_time: Vec<TimeRec> = entries
             .values()
             .flat_map(|e| time_recs(e, self.project(e.latitude, e.longitude)))
@@ -410,16 +441,19 @@ impl DiscoveryIndex {
             .await?;
         // Copy on write: readers keep using the old snapshot until the new one is swapped in.
         let old = self.snapshot()?;
-        let mut entries = old.entries.clone();
-        for id in &ids {
-            entries.remove(id);
-        }
+        let mut entries: Vec<Arc<ActivityEntry>> = old
+            .entries
+            .values()
+            .filter(|e| !ids.contains(&e.id))
+            .cloned()
+            .collect();
         let mut added: Vec<TimeRec> = Vec::new();
         for e in fresh {
             let e = Arc::new(e);
             added.extend(time_recs(&e, self.project(e.latitude, e.longitude)));
-            entries.insert(e.id, e);
+            entries.push(e);
         }
+        let entries = ById::new(entries);
         added.sort_unstable_by_key(by_time_key);
         let kept = old.by_time.iter().filter(|r| !ids.contains(&r.entry.id));
         let mut by_time = Vec::with_capacity(old.by_time.len() + added.len());
