@@ -27,7 +27,7 @@ static IDS: LazyLock<Vec<LanguageIdentifier>> = LazyLock::new(|| {
 });
 
 /// A language the interface speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Lang(usize);
 
 impl Lang {

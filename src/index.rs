@@ -196,6 +196,7 @@ pub struct Snapshot {
     taxonomy: Arc<Taxonomy>,
     /// Interest names (Italian, English), for reasons.
     interest_names: Arc<Names>,
+    names_version: u64,
     /// The compact view matching scans.
     matcher: MatchIndex,
 }
@@ -241,6 +242,12 @@ impl Snapshot {
     /// The compact view matching scans.
     pub fn matcher(&self) -> &MatchIndex {
         &self.matcher
+    }
+
+    /// Which set of interest names this snapshot has (a number no other set ever had; the
+    /// same for snapshots that share it): what a text made from them may be remembered by.
+    pub fn names_version(&self) -> u64 {
+        self.names_version
     }
 
     /// An interest's name in a language (`it` or else English).
@@ -307,6 +314,9 @@ pub fn project(lat: f64, lon: f64, ref_lat: f64, ref_lon: f64) -> [f64; 2] {
         (lat - ref_lat) * M_PER_DEG,
     ]
 }
+
+/// Numbers the sets of interest names read by full rebuilds, in every index of the process.
+static NAMES_VERSION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// The shared index.
 pub struct DiscoveryIndex {
@@ -409,6 +419,7 @@ impl DiscoveryIndex {
             by_time,
             taxonomy: Arc::new(taxonomy),
             interest_names: Arc::new(interest_names),
+            names_version: NAMES_VERSION.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
             matcher,
         };
         let bytes = snap.heap_bytes();
@@ -476,6 +487,7 @@ impl DiscoveryIndex {
             by_time,
             taxonomy: old.taxonomy.clone(),
             interest_names: old.interest_names.clone(),
+            names_version: old.names_version,
             matcher,
         });
         Ok(())

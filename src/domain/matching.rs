@@ -310,7 +310,7 @@ pub struct History {
 }
 
 /// Why a session is suggested, as data; the edges put it into words.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Reason {
     /// Distance from the centre of the resident's home cell.

@@ -1243,6 +1243,36 @@ pub async fn statistics(state: &AppState) -> Result<LonelinessStats, AppError> {
 
 /// A reason in words, in a language.
 pub fn reason_text(r: &matching::Reason, lang: Lang, snap: &crate::index::Snapshot) -> String {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    /// Texts already made on this thread, with the names they were made from; a list of
+    /// suggestions repeats the same reasons over and over.
+    type Made = (u64, HashMap<(Lang, matching::Reason), String>);
+    thread_local! {
+        static MADE: RefCell<Made> = RefCell::new((0, HashMap::new()));
+    }
+    const MAX: usize = 8192;
+    let version = snap.names_version();
+    let key = (lang, r.clone());
+    let found = MADE.with(|m| {
+        let m = m.borrow();
+        (m.0 == version).then(|| m.1.get(&key).cloned()).flatten()
+    });
+    if let Some(text) = found {
+        return text;
+    }
+    let text = reason_words(r, lang, snap);
+    MADE.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.0 != version || m.1.len() >= MAX {
+            *m = (version, HashMap::new());
+        }
+        m.1.insert(key, text.clone());
+    });
+    text
+}
+
+fn reason_words(r: &matching::Reason, lang: Lang, snap: &crate::index::Snapshot) -> String {
     use matching::Reason as R;
     let names = |ids: &[i64]| {
         ids.iter()
