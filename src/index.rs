@@ -1155,9 +1155,7 @@ mod tests {
 
     #[test]
     fn passing_over_far_and_unrelated_activities_ranks_exactly_as_scoring_all() {
-        use crate::domain::matching::{
-            suggest, suggest_exhaustively, History, Profile, Taxonomy, Weights,
-        };
+        use crate::domain::matching::{rank, History, Profile, Taxonomy, Weights};
         let (rlat, rlon) = (45.4642, 9.19);
         let mut x: u64 = 11;
         let mut next = move || {
@@ -1234,25 +1232,12 @@ mod tests {
                 ..History::default()
             };
             let limit = [5, 10, 20, 40][(q / 5) % 4];
-            let pruned = suggest(
-                &p,
-                m.near(p.x, p.y, p.radius_m),
-                &taxonomy,
-                &h,
-                &weights,
-                now,
-                limit,
-            );
-            let all = suggest_exhaustively(
-                &p,
-                m.near(p.x, p.y, p.radius_m),
-                &taxonomy,
-                &h,
-                &weights,
-                now,
-                limit,
-            );
-            assert_eq!(pruned, all, "query {q}");
+            let ranked = |pass_over| {
+                let near = m.near(p.x, p.y, p.radius_m);
+                rank(&p, near, &taxonomy, &h, &weights, now, limit, pass_over)
+            };
+            let all = ranked(false);
+            assert_eq!(ranked(true), all, "query {q}");
             compared += usize::from(!all.is_empty());
             // Floors never decrease and never exceed the true distance.
             let mut last = 0.0f64;

@@ -711,22 +711,10 @@ pub fn suggest<C: Candidate>(
     rank(p, candidates, taxonomy, history, weights, now, limit, true)
 }
 
-/// [`suggest`] scoring every candidate, without passing over any: what it must agree with.
-#[cfg(test)]
-pub(crate) fn suggest_exhaustively<C: Candidate>(
-    p: &Profile,
-    candidates: impl IntoIterator<Item = C>,
-    taxonomy: &Taxonomy,
-    history: &History,
-    weights: &Weights,
-    now: i64,
-    limit: usize,
-) -> Vec<Suggestion> {
-    rank(p, candidates, taxonomy, history, weights, now, limit, false)
-}
-
+/// [`suggest`], which passes over candidates that cannot rank; with `pass_over` false it
+/// scores every one (what tests compare it with).
 #[allow(clippy::too_many_arguments)]
-fn rank<C: Candidate>(
+pub(crate) fn rank<C: Candidate>(
     p: &Profile,
     candidates: impl IntoIterator<Item = C>,
     taxonomy: &Taxonomy,
