@@ -20,6 +20,10 @@
 //!
 //! `compare` reads the JSON lines and prints one line comparing two labels.
 
+#[path = "common/mod.rs"]
+mod common;
+use common::bad;
+
 use anyhow::{anyhow, Context};
 use clap::{Args, Parser, Subcommand};
 use hdrhistogram::Histogram;
@@ -158,22 +162,6 @@ struct CompareArgs {
     max_overhead: Option<f64>,
 }
 
-/// A mistake in the arguments or the request file: exit code 2.
-#[derive(Debug)]
-struct BadArgs(String);
-
-impl std::fmt::Display for BadArgs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for BadArgs {}
-
-fn bad(msg: impl Into<String>) -> anyhow::Error {
-    BadArgs(msg.into()).into()
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -181,17 +169,7 @@ fn main() -> ExitCode {
         Command::Bare(args) => bare(args),
         Command::Compare(args) => compare(args),
     };
-    match result {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("loadgen: {e:#}");
-            if e.downcast_ref::<BadArgs>().is_some() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::from(1)
-            }
-        }
-    }
+    common::exit("loadgen", result)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1285,7 +1263,7 @@ mod tests {
         assert!(loopback_addr("127.0.0.1:8080").is_ok());
         assert!(loopback_addr("[::1]:8080").is_ok());
         let err = loopback_addr("10.1.2.3:80").unwrap_err();
-        assert!(err.downcast_ref::<BadArgs>().is_some());
+        assert!(err.downcast_ref::<common::BadArgs>().is_some());
     }
 
     #[test]

@@ -28,6 +28,10 @@
 //! `--check N` prints the suggestions for the first N residents of the file (activity and
 //! session ids, best first) and stops, to compare with the endpoint by eye.
 
+#[path = "common/mod.rs"]
+mod common;
+use common::bad;
+
 use anyhow::{anyhow, Context};
 use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
 use chrono_tz::Tz;
@@ -111,35 +115,9 @@ struct Cli {
     ref_lon: f64,
 }
 
-/// A mistake in the arguments or the request file: exit code 2.
-#[derive(Debug)]
-struct BadArgs(String);
-
-impl std::fmt::Display for BadArgs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for BadArgs {}
-
-fn bad(msg: impl Into<String>) -> anyhow::Error {
-    BadArgs(msg.into()).into()
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("sql_baseline: {e:#}");
-            if e.downcast_ref::<BadArgs>().is_some() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::FAILURE
-            }
-        }
-    }
+    common::exit("sql_baseline", run(cli))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -93,6 +93,10 @@
 //! during the measured phase (about 13 µs per frame received, measured), CPU the server could
 //! not use. A fan-out round's last-socket latency includes the client reading every socket.
 
+#[path = "common/mod.rs"]
+mod common;
+use common::bad;
+
 use anyhow::{anyhow, bail, Context};
 use clap::{Args, Parser, Subcommand};
 use futures_util::{SinkExt, StreamExt};
@@ -279,22 +283,6 @@ struct CrossArgs {
     drain_secs: f64,
 }
 
-/// A mistake in the arguments: exit code 2.
-#[derive(Debug)]
-struct BadArgs(String);
-
-impl std::fmt::Display for BadArgs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for BadArgs {}
-
-fn bad(msg: impl Into<String>) -> anyhow::Error {
-    BadArgs(msg.into()).into()
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -302,17 +290,7 @@ fn main() -> ExitCode {
         Command::Fanout(args) => fanout(args),
         Command::Cross(args) => cross(args),
     };
-    match result {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("wsbench: {e:#}");
-            if e.downcast_ref::<BadArgs>().is_some() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::from(1)
-            }
-        }
-    }
+    common::exit("wsbench", result)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2329,7 +2307,7 @@ mod tests {
         assert_eq!(t.addr, "127.0.0.1:18480".parse().unwrap());
         assert!(WsTarget::parse("ws://10.0.0.1:80/ws")
             .unwrap_err()
-            .downcast_ref::<BadArgs>()
+            .downcast_ref::<common::BadArgs>()
             .is_some());
         assert!(WsTarget::parse("http://127.0.0.1:80/ws").is_err());
         assert!(WsTarget::parse("wss://127.0.0.1:80/ws").is_err());
