@@ -551,29 +551,63 @@ fn load_taxonomy(conn: &mut AnyConnection) -> Result<(Taxonomy, Names), AppError
     Ok((Taxonomy { parent }, names))
 }
 
-/// A candidate for matching: an activity's compact facts and the entry they describe.
+/// A candidate for matching: an activity of the index, by position. Small (16 bytes), so
+/// that scanning passes positions around and reads only what each test needs: the screen
+/// first, the facts and the entry only for activities that may rank.
 #[derive(Clone, Copy)]
 pub struct Cand<'a> {
-    facts: &'a ActivityFacts,
-    entry: &'a ActivityEntry,
-    /// Kept apart from the facts, so that activities which cannot rank are passed over
-    /// without reading them.
-    screen: Screen,
+    index: &'a MatchIndex,
+    at: u32,
     /// No farther than the activity is (metres).
     floor: f32,
 }
 
+impl<'a> Cand<'a> {
+    fn entry(&self) -> &'a ActivityEntry {
+        &self.index.entries[self.at as usize]
+    }
+}
+
+/// The activities of a list of runs of the grid's arrays, in order: see [`MatchIndex::near`].
+pub struct Near<'a> {
+    index: &'a MatchIndex,
+    runs: std::vec::IntoIter<(f32, usize, usize)>,
+    floor: f32,
+    at: usize,
+    end: usize,
+}
+
+impl<'a> Iterator for Near<'a> {
+    type Item = Cand<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Cand<'a>> {
+        while self.at >= self.end {
+            let (floor, a, b) = self.runs.next()?;
+            (self.floor, self.at, self.end) = (floor, a, b);
+        }
+        let at = self.at;
+        self.at += 1;
+        Some(Cand {
+            index: self.index,
+            // Positions fit: the arrays are indexed by u32 cells (see `cells`).
+            at: at as u32,
+            floor: self.floor,
+        })
+    }
+}
+
 impl Candidate for Cand<'_> {
     fn activity(&self) -> &ActivityFacts {
-        self.facts
+        &self.index.facts[self.at as usize]
     }
 
     fn session_count(&self) -> usize {
-        self.entry.sessions.len()
+        self.entry().sessions.len()
     }
 
     fn session(&self, i: usize) -> SessionFacts {
-        let s = &self.entry.sessions[i];
+        let s = &self.entry().sessions[i];
         SessionFacts {
             id: s.id,
             starts_at: s.starts_at,
@@ -581,13 +615,17 @@ impl Candidate for Cand<'_> {
             hour: s.hour,
             // Full sessions stay open to a first-come waitlist, so seats never rule a session
             // out; suggestions show the live count (`DiscoveryIndex::seats_of`).
-            seats_left: self.entry.capacity,
+            seats_left: self.entry().capacity,
             waitlist_open: true,
         }
     }
 
     fn language_codes(&self) -> Vec<String> {
-        self.entry.languages.iter().map(|l| l.to_string()).collect()
+        self.entry()
+            .languages
+            .iter()
+            .map(|l| l.to_string())
+            .collect()
     }
 
     fn seats_follow_capacity(&self) -> bool {
@@ -600,7 +638,7 @@ impl Candidate for Cand<'_> {
     }
 
     fn screen(&self) -> Screen {
-        self.screen
+        self.index.screens[self.at as usize]
     }
 }
 
@@ -768,21 +806,14 @@ impl MatchIndex {
     /// nearest cells first: ring after ring of cells around the one holding the centre, each
     /// candidate carrying a floor on its distance (the ring's) that never decreases along the
     /// way, so matching can stop as soon as nothing farther could still rank.
-    pub fn near(&self, x: f64, y: f64, radius: f64) -> impl Iterator<Item = Cand<'_>> + '_ {
-        self.runs(x, y, radius)
-            .into_iter()
-            .flat_map(move |(floor, a, b)| {
-                self.facts[a..b]
-                    .iter()
-                    .zip(&self.entries[a..b])
-                    .zip(&self.screens[a..b])
-                    .map(move |((facts, entry), &screen)| Cand {
-                        facts,
-                        entry,
-                        screen,
-                        floor,
-                    })
-            })
+    pub fn near(&self, x: f64, y: f64, radius: f64) -> Near<'_> {
+        Near {
+            index: self,
+            runs: self.runs(x, y, radius).into_iter(),
+            floor: 0.0,
+            at: 0,
+            end: 0,
+        }
     }
 
     /// The activities within `radius` of a point (exactly, in the projection).

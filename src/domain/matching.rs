@@ -389,9 +389,9 @@ struct Scored<C: Candidate> {
     session_index: usize,
     starts_at: i64,
     distance: f64,
-    parts: ScoreParts,
     base: f64,
-    family: i64,
+    /// Its interest family, as a position in the picking's list of families.
+    family: usize,
 }
 
 impl<C: Candidate> PartialEq for Scored<C> {
@@ -575,6 +575,7 @@ impl InterestTable {
 
     /// The most [`interest_overlap`] could give an activity whose interests have these bits
     /// (see [`interest_bit`]), without knowing which interests they are.
+    #[inline]
     fn ceiling(&self, bits: u64) -> f64 {
         let b = &self.bounds;
         let best = if bits & b.top_mask != 0 {
@@ -660,7 +661,11 @@ fn score_parts(
         schedule: 0.5 * declared + 0.5 * soon,
         welcome,
         small_group,
-        novelty: w.decline_factor.clamp(0.0, 1.0).powi(declines as i32),
+        novelty: if declines == 0 {
+            1.0
+        } else {
+            w.decline_factor.clamp(0.0, 1.0).powi(declines as i32)
+        },
         diversity: 1.0,
     }
 }
@@ -686,6 +691,70 @@ fn score_ceiling(p: &Profile, w: &Weights, distance: f64) -> f64 {
             w.small_group,
             if p.prefers_small_groups { 1.0 } else { 0.0 },
         )
+}
+
+/// How far a candidate may be and still reach the shortlist, by the best score it could have
+/// ([`score_ceiling`] plus its interest ceiling): the distance part falls with distance, so
+/// "its ceiling at its distance is below the shortlist's worst" is "it is farther than this".
+/// Worked out once per (worst, interest ceiling) — the worst changes only when the shortlist
+/// does, and interest ceilings take a few values — instead of an `exp` per candidate.
+struct Reach {
+    distance_weight: f64,
+    decay: f64,
+    /// The ceiling without the distance and interest parts.
+    rest: f64,
+    worst: f64,
+    /// (interest ceiling, largest squared distance) for the current worst.
+    known: [(f64, f64); 4],
+    next: usize,
+}
+
+impl Reach {
+    fn new(p: &Profile, w: &Weights) -> Reach {
+        Reach {
+            distance_weight: w.distance.max(0.0),
+            decay: w.distance_decay_m.max(1.0),
+            // exp(-inf) = 0: the distance part left out.
+            rest: score_ceiling(p, w, f64::INFINITY),
+            worst: f64::NAN,
+            known: [(f64::NAN, 0.0); 4],
+            next: 0,
+        }
+    }
+
+    /// The largest squared distance at which a candidate with this interest ceiling could
+    /// still score `worst` (give or take the 1e-9 ties allow): farther ones cannot. Errs on
+    /// the side of keeping (a metre more), never of passing over.
+    fn max_d2(&mut self, worst: f64, interest: f64) -> f64 {
+        if worst.to_bits() != self.worst.to_bits() {
+            self.worst = worst;
+            self.known = [(f64::NAN, 0.0); 4];
+        }
+        if let Some(&(_, d2)) = self
+            .known
+            .iter()
+            .find(|(i, _)| i.to_bits() == interest.to_bits())
+        {
+            return d2;
+        }
+        // What the distance part must bring: distance_weight * exp(-d / decay) >= need.
+        let need = worst - self.rest - interest - 1e-9;
+        let d2 = if need <= 0.0 {
+            f64::INFINITY
+        } else if self.distance_weight <= 0.0 {
+            -1.0
+        } else {
+            let d = -self.decay * (need / self.distance_weight).ln() + 1.0;
+            if d < 0.0 {
+                -1.0
+            } else {
+                d * d
+            }
+        };
+        self.known[self.next] = (interest, d2);
+        self.next = (self.next + 1) % self.known.len();
+        d2
+    }
 }
 
 fn weighted(parts: &ScoreParts, w: &Weights) -> f64 {
@@ -739,6 +808,7 @@ pub(crate) fn rank<C: Candidate>(
     // (floor, ceiling without the interest part) last computed: floors repeat for many
     // candidates in a row.
     let mut ceiling = (f64::NAN, f64::INFINITY);
+    let mut reach = Reach::new(p, weights);
     for cand in candidates {
         let screen = cand.screen();
         let (dx, dy) = (f64::from(screen.x) - p.x, f64::from(screen.y) - p.y);
@@ -760,9 +830,7 @@ pub(crate) fn rank<C: Candidate>(
             }
             let interest = interest_weight * table.ceiling(screen.interests);
             // The ring's floor first, then (before reading the facts) the true distance.
-            if ceiling.1 + interest + 1e-9 < worst
-                || score_ceiling(p, weights, d2.sqrt()) + interest + 1e-9 < worst
-            {
+            if ceiling.1 + interest + 1e-9 < worst || d2 > reach.max_d2(worst, interest) {
                 continue;
             }
         }
@@ -782,38 +850,51 @@ pub(crate) fn rank<C: Candidate>(
             session_index,
             starts_at,
             distance,
-            parts,
             base,
             family: 0,
         };
         if heap.len() < keep {
             heap.push(std::cmp::Reverse(s));
-        } else if heap.peek().is_some_and(|worst| s > worst.0) {
-            heap.pop();
-            heap.push(std::cmp::Reverse(s));
+        } else if let Some(mut worst) = heap.peek_mut() {
+            // Replaced in place: one sift instead of a pop and a push.
+            if s > worst.0 {
+                *worst = std::cmp::Reverse(s);
+            }
         }
     }
     let mut pool: Vec<Scored<C>> = heap.into_iter().map(|r| r.0).collect();
-    // The interest family of each kept candidate: its best-matching interest's top term.
+    // The interest family of each kept candidate: its best-matching interest's top term,
+    // numbered in order of appearance so that picking counts them in an array.
+    let mut families: Vec<i64> = Vec::new();
     for s in &mut pool {
-        s.family = s
+        let family = s
             .cand
             .activity()
             .interest_ids()
             .max_by(|x, y| table.get(*x).total_cmp(&table.get(*y)).then(y.cmp(x)))
             .map(|i| taxonomy.family(i))
             .unwrap_or(0);
+        s.family = match families.iter().position(|f| *f == family) {
+            Some(i) => i,
+            None => {
+                families.push(family);
+                families.len() - 1
+            }
+        };
     }
     pool.sort_unstable_by(|a, b| b.cmp(a));
-    let mut picked_per_family: HashMap<i64, i32> = HashMap::new();
+    let mut picked_per_family = vec![0usize; families.len()];
     let factor = weights.diversity_factor.clamp(0.0, 1.0);
+    // factor^n for every count a family can reach.
+    let powers: Vec<f64> = (0..=limit.min(pool.len()))
+        .map(|n| factor.powi(i32::try_from(n).unwrap_or(i32::MAX)))
+        .collect();
     let mut out = Vec::with_capacity(limit.min(pool.len()));
     while out.len() < limit && !pool.is_empty() {
         let mut best = 0;
         let mut best_score = f64::NEG_INFINITY;
         for (i, s) in pool.iter().enumerate() {
-            let n = picked_per_family.get(&s.family).copied().unwrap_or(0);
-            let adj = s.base * factor.powi(n);
+            let adj = s.base * powers[picked_per_family[s.family]];
             // Ties keep the pool's order (sooner, then lower id).
             if adj > best_score {
                 best_score = adj;
@@ -821,12 +902,22 @@ pub(crate) fn rank<C: Candidate>(
             }
         }
         let s = pool.remove(best);
-        let n = picked_per_family.entry(s.family).or_insert(0);
-        let diversity = factor.powi(*n);
-        *n += 1;
-        let mut parts = s.parts;
-        parts.diversity = diversity;
+        let diversity = powers[picked_per_family[s.family]];
+        picked_per_family[s.family] += 1;
         let a = s.cand.activity();
+        // The parts again (the shortlist keeps only their sum): the same inputs, so the
+        // same values.
+        let mut parts = score_parts(
+            p,
+            a,
+            s.starts_at,
+            s.distance,
+            interest_overlap(a, &table),
+            history,
+            weights,
+            now,
+        );
+        parts.diversity = diversity;
         let session = s.cand.session(s.session_index);
         out.push(Suggestion {
             activity_id: a.id,
