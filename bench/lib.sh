@@ -113,6 +113,27 @@ rss_mib() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 # cpu_ticks PID — user + system CPU time of PID so far, in clock ticks (usually 1/100 s).
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
+# wait_idle PID [TIMEOUT] — waits until PID has used under 5% of a core for two seconds in a
+# row (a fresh server's start-up jobs — the sessions' horizon, the index — are done), so that
+# a measurement sees the steady state. Gives up after TIMEOUT seconds (default 120).
+wait_idle() {
+    local pid=$1 timeout=${2:-120} hz quiet=0 a b
+    hz=$(getconf CLK_TCK)
+    local deadline=$((SECONDS + timeout))
+    while ((SECONDS < deadline)); do
+        a=$(cpu_ticks "$pid")
+        sleep 1
+        b=$(cpu_ticks "$pid")
+        if (((b - a) * 20 <= hz)); then
+            quiet=$((quiet + 1))
+            ((quiet >= 2)) && return 0
+        else
+            quiet=0
+        fi
+    done
+    echo "process $pid still busy after ${timeout}s; measuring anyway" >&2
+}
+
 # cpu_times PID — "USER SYSTEM" CPU time of PID so far, in clock ticks (`getconf CLK_TCK`).
 cpu_times() { awk '{print $14, $15}' "/proc/$1/stat"; }
 

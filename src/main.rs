@@ -98,6 +98,16 @@ enum Command {
     /// Measure the discovery index: build a second copy and report its size per upcoming
     /// session, estimated from its structures and measured as the process's resident memory.
     IndexStats,
+    /// Time the matching engine alone, in process: suggestions for the first residents of the
+    /// database, with their files and the index in memory (see bench/README.md).
+    BenchMatching {
+        /// How many residents.
+        #[arg(long, default_value_t = 2000)]
+        residents: usize,
+        /// How many times over.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+    },
     /// Create an administrator (or promote an existing account).
     CreateAdmin {
         /// The administrator's e-mail address.
@@ -136,6 +146,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::BenchMatching { residents, rounds } => rt.block_on(async {
+            let state = build_state(settings).await?;
+            state.index.rebuild(&state.db).await?;
+            for line in
+                legami::services::residents::bench_matching(&state, residents, rounds).await?
+            {
+                println!("{line}");
+            }
+            Ok(())
+        }),
         Command::IndexStats => rt.block_on(async {
             let state = build_state(settings).await?;
             let stats = legami::index::measure(&state).await?;

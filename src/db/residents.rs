@@ -115,6 +115,16 @@ pub fn find(conn: &mut AnyConnection, id: ResidentId) -> QueryResult<Option<Resi
         .optional()
 }
 
+/// The ids of the first `n` residents that are not deleted (benchmarks).
+pub fn first_ids(conn: &mut AnyConnection, n: i64) -> QueryResult<Vec<i64>> {
+    residents::table
+        .filter(residents::deleted_at.is_null())
+        .order(residents::id)
+        .limit(n)
+        .select(residents::id)
+        .load(conn)
+}
+
 /// The resident file of a user account.
 pub fn find_by_user(conn: &mut AnyConnection, user: UserId) -> QueryResult<Option<Resident>> {
     residents::table

@@ -37,10 +37,9 @@ pub struct FileEntry {
     pub linkers: Vec<i64>,
     /// Purposes with an active consent.
     pub consents: Vec<Purpose>,
-    /// Activity → recent declines.
-    pub declined: HashMap<i64, u32>,
-    /// Upcoming live bookings: (session, activity).
-    pub booked: Vec<(i64, i64)>,
+    /// What matching must know besides the profile: recent declines (activity → how many)
+    /// and upcoming live bookings. Made once when the file is loaded, not per suggestion.
+    pub history: History,
     /// Whether they have taken part in an activity (present in a register, or said so).
     pub has_taken_part: bool,
 }
@@ -143,13 +142,17 @@ fn load_file(
         .map(|(a, n)| (a, n.clamp(0, u32::MAX as i64) as u32))
         .collect();
     let (booked, has_taken_part) = rdb::booking_history(conn, id, db::now())?;
+    let history = History {
+        declined,
+        booked_activities: booked.iter().map(|b| b.1).collect(),
+        booked_sessions: booked.iter().map(|b| b.0).collect(),
+    };
     Ok(Some(FileEntry {
         resident,
         interests,
         linkers,
         consents,
-        declined,
-        booked,
+        history,
         has_taken_part,
     }))
 }
@@ -1060,11 +1063,7 @@ pub async fn suggestions(
 ) -> Result<(Arc<FileEntry>, Vec<Suggested>), AppError> {
     let (f, _) = access(state, user, id, Need::Read, "suggestions").await?;
     let profile = profile_of(state, &f).ok_or(AppError::Conflict("err-home-missing"))?;
-    let history = History {
-        declined: f.declined.clone(),
-        booked_activities: f.booked.iter().map(|b| b.1).collect(),
-        booked_sessions: f.booked.iter().map(|b| b.0).collect(),
-    };
+    let history = &f.history;
     let snap = state.index.snapshot()?;
     let mut profile = profile;
     profile.languages = snap
@@ -1074,7 +1073,7 @@ pub async fn suggestions(
         &profile,
         snap.matcher().near(profile.x, profile.y, profile.radius_m),
         snap.taxonomy(),
-        &history,
+        history,
         &state.settings.matching,
         Utc::now().timestamp(),
         limit,
@@ -1347,4 +1346,58 @@ fn reason_words(r: &matching::Reason, lang: Lang, snap: &crate::index::Snapshot)
         ),
         R::Waitlist => lang.t("reason-waitlist"),
     }
+}
+
+/// Times the matching engine alone, in process (`legami bench-matching`): suggestions for the
+/// first `residents` residents of the database, `rounds` times over, with their files and the
+/// index already in memory. Returns one line per round, µs per query.
+pub async fn bench_matching(
+    state: &AppState,
+    residents: usize,
+    rounds: usize,
+) -> Result<Vec<String>, AppError> {
+    let limit = i64::try_from(residents).unwrap_or(i64::MAX);
+    let ids = state
+        .db
+        .run(move |conn| Ok(rdb::first_ids(conn, limit)?))
+        .await?;
+    let mut files = Vec::with_capacity(ids.len());
+    for id in ids {
+        files.push(file(state, ResidentId(id)).await?);
+    }
+    let snap = state.index.snapshot()?;
+    let profiles: Vec<(Profile, &History)> = files
+        .iter()
+        .filter_map(|f| {
+            let mut p = profile_of(state, f)?;
+            p.languages = snap
+                .matcher()
+                .language_mask(p.spoken.iter().map(String::as_str));
+            Some((p, &f.history))
+        })
+        .collect();
+    let limit = state.settings.residents.suggestions_default;
+    let now = Utc::now().timestamp();
+    let mut lines = Vec::new();
+    for round in 1..=rounds {
+        let (mut found, t) = (0, std::time::Instant::now());
+        for (p, history) in &profiles {
+            found += matching::suggest(
+                p,
+                snap.matcher().near(p.x, p.y, p.radius_m),
+                snap.taxonomy(),
+                history,
+                &state.settings.matching,
+                now,
+                limit,
+            )
+            .len();
+        }
+        let us = t.elapsed().as_secs_f64() * 1e6 / profiles.len().max(1) as f64;
+        lines.push(format!(
+            "round {round}: {us:.1} µs per query ({} residents, {found} suggestions)",
+            profiles.len()
+        ));
+    }
+    Ok(lines)
 }

@@ -153,22 +153,22 @@ pub struct ResidentLineView {
 
 /// A reason with its words.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct ReasonView {
+pub struct ReasonView<'a> {
     #[serde(flatten)]
-    pub reason: Reason,
+    pub reason: &'a Reason,
     /// The reason in the request's language.
     pub text: String,
 }
 
-/// One suggested session.
+/// One suggested session (its words borrowed from the discovery index, not copied).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SuggestionView {
+pub struct SuggestionView<'a> {
     pub session_id: i64,
     pub activity_id: i64,
-    pub title: String,
-    pub organization: String,
-    pub venue_name: String,
-    pub address: String,
+    pub title: &'a str,
+    pub organization: &'a str,
+    pub venue_name: &'a str,
+    pub address: &'a str,
     pub area: Option<AreaRef>,
     pub starts_at: DateTime<Utc>,
     /// Local start with offset.
@@ -177,7 +177,7 @@ pub struct SuggestionView {
     pub distance_m: u32,
     pub score: f64,
     pub parts: ScoreParts,
-    pub reasons: Vec<ReasonView>,
+    pub reasons: Vec<ReasonView<'a>>,
     /// Seats left; none = unlimited.
     pub seats_left: Option<i32>,
     /// The session's page.
@@ -186,11 +186,11 @@ pub struct SuggestionView {
 
 /// Suggestions for a resident.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct SuggestionsView {
+pub struct SuggestionsView<'a> {
     pub resident_id: i64,
     pub travel_radius_m: i32,
     pub generated_at: DateTime<Utc>,
-    pub suggestions: Vec<SuggestionView>,
+    pub suggestions: Vec<SuggestionView<'a>>,
 }
 
 /// How many suggestions.
@@ -543,11 +543,11 @@ fn rounded(p: ScoreParts) -> ScoreParts {
 }
 
 /// Builds the suggestion views (shared with the pages).
-pub fn suggestion_views(
+pub fn suggestion_views<'a>(
     state: &AppState,
     lang: crate::i18n::Lang,
-    items: &[svc::Suggested],
-) -> Result<Vec<SuggestionView>, AppError> {
+    items: &'a [svc::Suggested],
+) -> Result<Vec<SuggestionView<'a>>, AppError> {
     let snap = state.index.snapshot()?;
     let tz: chrono_tz::Tz = state
         .settings
@@ -563,10 +563,10 @@ pub fn suggestion_views(
             SuggestionView {
                 session_id: s.suggestion.session_id,
                 activity_id: a.id,
-                title: a.title.to_string(),
-                organization: a.organization.to_string(),
-                venue_name: a.venue_name.to_string(),
-                address: a.address.to_string(),
+                title: &a.title,
+                organization: &a.organization,
+                venue_name: &a.venue_name,
+                address: &a.address,
                 area: area_ref(state, "small", a.nil_code.as_deref()),
                 starts_at: starts,
                 starts_at_local: starts.with_timezone(&tz).to_rfc3339(),
@@ -579,7 +579,7 @@ pub fn suggestion_views(
                     .iter()
                     .map(|r| ReasonView {
                         text: svc::reason_text(r, lang, &snap),
-                        reason: r.clone(),
+                        reason: r,
                     })
                     .collect(),
                 seats_left: s.seats_left,
