@@ -160,29 +160,43 @@ impl TimeRec {
 /// Activities by id: a sorted array (a third of a hash table's memory; a lookup is a binary
 /// search).
 #[derive(Default, Clone)]
-struct ById(Vec<Arc<ActivityEntry>>);
+struct ById {
+    /// The entries' ids, in the same order: a lookup searches these 8-byte keys in one array
+    /// instead of following a pointer per step (a suggestion looks up ten activities).
+    ids: Vec<i64>,
+    entries: Vec<Arc<ActivityEntry>>,
+}
 
 impl ById {
     fn new(mut entries: Vec<Arc<ActivityEntry>>) -> ById {
         entries.sort_unstable_by_key(|e| e.id);
         entries.dedup_by_key(|e| e.id);
         entries.shrink_to_fit();
-        ById(entries)
+        ById {
+            ids: entries.iter().map(|e| e.id).collect(),
+            entries,
+        }
     }
 
     fn get(&self, id: &i64) -> Option<&Arc<ActivityEntry>> {
-        self.0
-            .binary_search_by_key(id, |e| e.id)
+        self.ids
+            .binary_search(id)
             .ok()
-            .and_then(|i| self.0.get(i))
+            .and_then(|i| self.entries.get(i))
     }
 
     fn values(&self) -> std::slice::Iter<'_, Arc<ActivityEntry>> {
-        self.0.iter()
+        self.entries.iter()
     }
 
     fn len(&self) -> usize {
-        self.0.len()
+        self.entries.len()
+    }
+
+    /// Heap bytes of the two arrays (not of the entries).
+    fn heap_bytes(&self) -> usize {
+        self.ids.capacity() * size_of::<i64>()
+            + self.entries.capacity() * size_of::<Arc<ActivityEntry>>()
     }
 }
 
@@ -211,7 +225,7 @@ impl Snapshot {
         let str_bytes = |s: &str| s.len();
         let mut total = self.by_time.capacity() * size_of::<TimeRec>();
         // HashMap<i64, Arc<ActivityEntry>>: key + value + 1 control byte per bucket.
-        total += self.entries.0.capacity() * size_of::<Arc<ActivityEntry>>();
+        total += self.entries.heap_bytes();
         for e in self.entries.values() {
             // The Arc's allocation: two counters and the entry.
             total += 2 * size_of::<usize>() + size_of::<ActivityEntry>();
