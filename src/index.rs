@@ -224,7 +224,6 @@ impl Snapshot {
         use std::mem::size_of;
         let str_bytes = |s: &str| s.len();
         let mut total = self.by_time.capacity() * size_of::<TimeRec>();
-        // HashMap<i64, Arc<ActivityEntry>>: key + value + 1 control byte per bucket.
         total += self.entries.heap_bytes();
         for e in self.entries.values() {
             // The Arc's allocation: two counters and the entry.
@@ -1002,26 +1001,32 @@ struct Interner {
 
 impl Interner {
     fn str(&mut self, s: &str) -> Arc<str> {
-        if let Some(found) = self.strs.get(s) {
-            return found.clone();
-        }
-        let new: Arc<str> = Arc::from(s);
-        self.strs.insert(s.to_string(), new.clone());
-        new
+        shared_copy(&mut self.strs, s, |k| Arc::from(k))
     }
 
     /// A stored tag list ("it,en") as codes.
     fn tags(&mut self, list: &str) -> Arc<[Box<str>]> {
-        if let Some(found) = self.lists.get(list) {
-            return found.clone();
-        }
-        let new: Arc<[Box<str>]> = split_tags(list)
-            .into_iter()
-            .map(String::into_boxed_str)
-            .collect();
-        self.lists.insert(list.to_string(), new.clone());
-        new
+        shared_copy(&mut self.lists, list, |l| {
+            split_tags(l)
+                .into_iter()
+                .map(String::into_boxed_str)
+                .collect()
+        })
     }
+}
+
+/// The shared value made from `key`: made by `make` the first time, then the same one.
+fn shared_copy<T: ?Sized>(
+    made: &mut HashMap<String, Arc<T>>,
+    key: &str,
+    make: impl FnOnce(&str) -> Arc<T>,
+) -> Arc<T> {
+    if let Some(found) = made.get(key) {
+        return found.clone();
+    }
+    let new = make(key);
+    made.insert(key.to_string(), new.clone());
+    new
 }
 
 fn entry(
@@ -1059,7 +1064,6 @@ fn entry(
     }
 }
 
-/// Resident memory of this process, in bytes (Linux; 0 elsewhere).
 /// Returns the allocator's free pages to the system where it can (glibc's `malloc_trim`), so
 /// that resident memory shows what is held rather than what a rebuild's rows left behind.
 pub fn release_free_memory() {
@@ -1085,6 +1089,7 @@ fn allocated_bytes() -> Option<usize> {
     }
 }
 
+/// Resident memory of this process, in bytes (Linux; 0 elsewhere).
 fn rss_bytes() -> usize {
     std::fs::read_to_string("/proc/self/status")
         .ok()
