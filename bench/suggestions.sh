@@ -151,22 +151,38 @@ say "Baseline: naive SQL bounding box scored in Rust ($SQL_CONNECTIONS connectio
 "$SQL_BASELINE" --database-url "$DB_URL" --requests "$REQUESTS" -c "$SQL_CONNECTIONS" \
     -d "$DURATION" -w "$WARMUP" --label "sql baseline" | tee -a "$BENCH_RESULTS" >/dev/null
 
+# user_sys_per PID "USER0 SYS0" REQUESTS — "USER SYSTEM" µs of CPU per response since then.
+user_sys_per() {
+    read -r u1 s1 < <(cpu_times "$1")
+    read -r u0 s0 <<<"$2"
+    awk -v u0="$u0" -v s0="$s0" -v u1="$u1" -v s1="$s1" -v hz="$HZ" -v n="$3" \
+        'BEGIN {k = (n > 0 ? 1e6 / hz / n : 0); printf "%.2f %.2f\n", (u1 - u0) * k, (s1 - s0) * k}'
+}
+
 say "Baseline: middleware — /health/live on the service vs. a bare actix-web handler"
-t0=$(cpu_ticks "$SERVICE_PID")
+t0=$(cpu_times "$SERVICE_PID")
 line=$(loadgen http --host "127.0.0.1:$PORT" --url /health/live --label "health service" \
     -c "$CONNECTIONS" -d "$DURATION" -w "$WARMUP")
-HEALTH_CPU=$(cpu_us_per "$SERVICE_PID" "$t0" "$(json_get responses_total "$line")")
-t0=$(cpu_ticks "$BARE_PID")
+read -r HEALTH_USER HEALTH_SYS < <(user_sys_per "$SERVICE_PID" "$t0" "$(json_get responses_total "$line")")
+t0=$(cpu_times "$BARE_PID")
 line=$(loadgen http --host "127.0.0.1:$BARE_PORT" --url /health/live --label "health bare" \
     -c "$CONNECTIONS" -d "$DURATION" -w "$WARMUP")
-BARE_CPU=$(cpu_us_per "$BARE_PID" "$t0" "$(json_get responses_total "$line")")
+read -r BARE_USER BARE_SYS < <(user_sys_per "$BARE_PID" "$t0" "$(json_get responses_total "$line")")
 
 say "Summary (value | same-run baseline | ratio)"
 echo "suggestions vs naive SQL:  $(ratio_line "suggestions closed" "sql baseline")"
 echo "suggestions, open loop at $RATE req/s: p99 $(json_get p99_ms "$(result "suggestions open")") ms, p99.9 $(json_get p999_ms "$(result "suggestions open")") ms"
 echo "middleware:                $(ratio_line "health service" "health bare")"
-MW_PCT=$(awk -v s="$HEALTH_CPU" -v b="$BARE_CPU" 'BEGIN {printf "%.0f", (b > 0 ? (s / b - 1) * 100 : 0)}')
-echo "server CPU per response:   suggestions ${SUGG_CPU} µs | health ${HEALTH_CPU} µs | bare ${BARE_CPU} µs (middleware +${MW_PCT}%)"
+# Judged as bench/health.sh judges it: the middleware runs in user space, so its cost is the
+# service's user time per response minus the bare server's, over the bare server's whole CPU per
+# response. The kernel's loopback TCP (system time) is the same work in both and swings by more
+# than the difference from run to run (bench/README.md); the totals are printed too.
+MW=$(awk -v su="$HEALTH_USER" -v bu="$BARE_USER" -v bs="$BARE_SYS" \
+    'BEGIN {t = bu + bs; printf "%.1f", (t > 0 ? 100 * (su - bu) / t : 0)}')
+MW_TOTAL=$(awk -v su="$HEALTH_USER" -v ss="$HEALTH_SYS" -v bu="$BARE_USER" -v bs="$BARE_SYS" \
+    'BEGIN {t = bu + bs; printf "%+.1f", (t > 0 ? 100 * ((su + ss) / t - 1) : 0)}')
+echo "server CPU per response:   suggestions ${SUGG_CPU} µs | health $(awk -v u="$HEALTH_USER" -v s="$HEALTH_SYS" 'BEGIN {printf "%.2f", u + s}') µs (user $HEALTH_USER, system $HEALTH_SYS) | bare $(awk -v u="$BARE_USER" -v s="$BARE_SYS" 'BEGIN {printf "%.2f", u + s}') µs (user $BARE_USER, system $BARE_SYS)"
+echo "middleware cost:           service user time − bare user time = ${MW}% of the bare server's CPU per response (target ≤ ${TARGET_MIDDLEWARE_PCT}%; total CPU ${MW_TOTAL}%)"
 echo "index:                     ${BYTES_ALLOC:-?} bytes/session allocated, ${BYTES_EST} estimated from its structures, ${BYTES_RSS} resident (target ≤ ${TARGET_BYTES_PER_SESSION})"
 echo "server VmRSS after the runs: ${RSS_AFTER} MiB"
 
@@ -178,6 +194,6 @@ if [[ "$STRICT" == 1 ]]; then
     awk -v r="$rps" -v t="$TARGET_RPS" 'BEGIN {exit !(r >= t)}' || { echo "MISSED: $rps req/s < $TARGET_RPS" >&2; status=1; }
     awk -v p="$p99" -v t="$TARGET_P99_MS" 'BEGIN {exit !(p <= t)}' || { echo "MISSED: p99 $p99 ms > $TARGET_P99_MS" >&2; status=1; }
     ((${BYTES_ALLOC:-$BYTES_EST} <= TARGET_BYTES_PER_SESSION)) || { echo "MISSED: ${BYTES_ALLOC:-$BYTES_EST} bytes/session allocated" >&2; status=1; }
-    ((MW_PCT <= TARGET_MIDDLEWARE_PCT)) || { echo "MISSED: middleware +$MW_PCT%" >&2; status=1; }
+    awk -v m="$MW" -v t="$TARGET_MIDDLEWARE_PCT" 'BEGIN {exit !(m <= t)}' || { echo "MISSED: middleware +$MW%" >&2; status=1; }
 fi
 exit "$status"
