@@ -1226,7 +1226,12 @@ mod tests {
                 interests.dedup();
                 e.interests = interests.into_boxed_slice();
                 e.low_barrier = (next() * 32.0) as u8;
-                e.capacity = Some(4 + (next() * 30.0) as i32);
+                // Mostly small to mid-sized; some without a limit, some beyond a screen's byte.
+                e.capacity = match next() {
+                    r if r < 0.15 => None,
+                    r if r < 0.25 => Some(200 + (next() * 200.0) as i32),
+                    _ => Some(4 + (next() * 30.0) as i32),
+                };
                 let start = now + 7200 + (next() * 20.0 * 86_400.0) as i64;
                 e.sessions = (0..1 + (next() * 3.0) as i64)
                     .map(|k| SessionEntry {

@@ -152,6 +152,9 @@ pub struct Screen {
     pub wheelchair: u8,
     pub accessibility: u8,
     pub low_barrier: u8,
+    /// The seat limit, for the small-group part: 0 = none, else the limit + 1, 255 for 254
+    /// seats or more (see [`Screen::fewest_seats`]).
+    pub capacity: u8,
 }
 
 impl Screen {
@@ -166,7 +169,17 @@ impl Screen {
             wheelchair: a.wheelchair,
             accessibility: a.accessibility,
             low_barrier: a.low_barrier,
+            capacity: match a.capacity {
+                None => 0,
+                Some(c) => u8::try_from(c.clamp(0, 254) + 1).unwrap_or(u8::MAX),
+            },
         }
+    }
+
+    /// The fewest seats the activity may have (`None` = no limit): exact up to 253 seats.
+    /// The small-group part never grows with seats, so this gives its largest value.
+    pub fn fewest_seats(&self) -> Option<i32> {
+        (self.capacity != 0).then(|| i32::from(self.capacity) - 1)
     }
 }
 
@@ -626,30 +639,8 @@ fn score_parts(
     let window = (w.window_days.max(1) * 86_400) as f64;
     let soon = 1.0 - ((starts_at - now) as f64 / window).clamp(0.0, 1.0);
     let declared = if p.availability != 0 { 1.0 } else { 0.5 };
-    let welcome = if p.new_to_activities || p.wants_company {
-        let mut x: f64 = 0.0;
-        if a.low_barrier & LB_WELCOMER != 0 {
-            x += 0.5;
-        }
-        if a.low_barrier & LB_FIRST_TIMER != 0 {
-            x += 0.3;
-        }
-        if a.low_barrier & (LB_COME_ALONE | LB_DROP_IN) != 0 {
-            x += 0.2;
-        }
-        x.min(1.0)
-    } else {
-        0.0
-    };
-    let small_group = if p.prefers_small_groups {
-        match a.capacity {
-            Some(c) if c <= w.small_group_max => 1.0,
-            Some(c) if c <= 2 * w.small_group_max => 0.3,
-            _ => 0.0,
-        }
-    } else {
-        0.0
-    };
+    let welcome = welcome_part(p, a.low_barrier);
+    let small_group = small_group_part(p, a.capacity, w);
     let declines = if h.declined.is_empty() {
         0
     } else {
@@ -667,6 +658,39 @@ fn score_parts(
             w.decline_factor.clamp(0.0, 1.0).powi(declines as i32)
         },
         diversity: 1.0,
+    }
+}
+
+/// The welcome part (0 … 1): welcomers, first-timer friendliness, coming alone — for people
+/// who haven't been out yet or would like company.
+#[inline]
+fn welcome_part(p: &Profile, low_barrier: u8) -> f64 {
+    if !(p.new_to_activities || p.wants_company) {
+        return 0.0;
+    }
+    let mut x: f64 = 0.0;
+    if low_barrier & LB_WELCOMER != 0 {
+        x += 0.5;
+    }
+    if low_barrier & LB_FIRST_TIMER != 0 {
+        x += 0.3;
+    }
+    if low_barrier & (LB_COME_ALONE | LB_DROP_IN) != 0 {
+        x += 0.2;
+    }
+    x.min(1.0)
+}
+
+/// The small-group part (0 … 1) for people who prefer small groups.
+#[inline]
+fn small_group_part(p: &Profile, capacity: Option<i32>, w: &Weights) -> f64 {
+    if !p.prefers_small_groups {
+        return 0.0;
+    }
+    match capacity {
+        Some(c) if c <= w.small_group_max => 1.0,
+        Some(c) if c <= 2 * w.small_group_max => 0.3,
+        _ => 0.0,
     }
 }
 
@@ -694,19 +718,19 @@ fn score_ceiling(p: &Profile, w: &Weights, distance: f64) -> f64 {
 }
 
 /// How far a candidate may be and still reach the shortlist, by the best score it could have
-/// ([`score_ceiling`] plus its interest ceiling): the distance part falls with distance, so
+/// ([`score_ceiling`] adjusted by its `extras`: its interest ceiling, and its own welcome and
+/// small-group parts in place of the best ones): the distance part falls with distance, so
 /// "its ceiling at its distance is below the shortlist's worst" is "it is farther than this".
-/// Worked out once per (worst, interest ceiling) — the worst changes only when the shortlist
-/// does, and interest ceilings take a few values — instead of an `exp` per candidate.
+/// Worked out once per (worst, extras) — the worst changes only when the shortlist does, and
+/// extras take a few values — instead of an `exp` per candidate.
 struct Reach {
     distance_weight: f64,
     decay: f64,
     /// The ceiling without the distance and interest parts.
     rest: f64,
-    worst: f64,
-    /// (interest ceiling, largest squared distance) for the current worst.
-    known: [(f64, f64); 4],
-    next: usize,
+    /// (worst, extras, largest squared distance), by a hash of the extras: a slot counts only
+    /// for the worst it was worked out for.
+    known: [(u64, u64, f64); 32],
 }
 
 impl Reach {
@@ -716,29 +740,23 @@ impl Reach {
             decay: w.distance_decay_m.max(1.0),
             // exp(-inf) = 0: the distance part left out.
             rest: score_ceiling(p, w, f64::INFINITY),
-            worst: f64::NAN,
-            known: [(f64::NAN, 0.0); 4],
-            next: 0,
+            // NaN's bits: no worst is ever this.
+            known: [(f64::NAN.to_bits(), 0, 0.0); 32],
         }
     }
 
-    /// The largest squared distance at which a candidate with this interest ceiling could
-    /// still score `worst` (give or take the 1e-9 ties allow): farther ones cannot. Errs on
-    /// the side of keeping (a metre more), never of passing over.
-    fn max_d2(&mut self, worst: f64, interest: f64) -> f64 {
-        if worst.to_bits() != self.worst.to_bits() {
-            self.worst = worst;
-            self.known = [(f64::NAN, 0.0); 4];
-        }
-        if let Some(&(_, d2)) = self
-            .known
-            .iter()
-            .find(|(i, _)| i.to_bits() == interest.to_bits())
-        {
+    /// The largest squared distance at which a candidate with these extras could still score
+    /// `worst` (give or take the 1e-9 ties allow): farther ones cannot. Errs on the side of
+    /// keeping (a metre more), never of passing over.
+    fn max_d2(&mut self, worst: f64, extras: f64) -> f64 {
+        let (w, e) = (worst.to_bits(), extras.to_bits());
+        let slot = ((e ^ (e >> 29) ^ (e >> 41)) as usize) % self.known.len();
+        let (kw, ke, d2) = self.known[slot];
+        if kw == w && ke == e {
             return d2;
         }
         // What the distance part must bring: distance_weight * exp(-d / decay) >= need.
-        let need = worst - self.rest - interest - 1e-9;
+        let need = worst - self.rest - extras - 1e-9;
         let d2 = if need <= 0.0 {
             f64::INFINITY
         } else if self.distance_weight <= 0.0 {
@@ -751,8 +769,7 @@ impl Reach {
                 d * d
             }
         };
-        self.known[self.next] = (interest, d2);
-        self.next = (self.next + 1) % self.known.len();
+        self.known[slot] = (w, e, d2);
         d2
     }
 }
@@ -809,6 +826,11 @@ pub(crate) fn rank<C: Candidate>(
     // candidates in a row.
     let mut ceiling = (f64::NAN, f64::INFINITY);
     let mut reach = Reach::new(p, weights);
+    // `score_ceiling` counts the welcome and small-group parts at their best; the screen
+    // tells each candidate's exactly (its low-barrier bits and seat limit).
+    let (welcome_weight, small_weight) = (weights.welcome.max(0.0), weights.small_group.max(0.0));
+    let best_extras = welcome_weight * welcome_part(p, u8::MAX)
+        + small_weight * small_group_part(p, Some(i32::MIN), weights);
     for cand in candidates {
         let screen = cand.screen();
         let (dx, dy) = (f64::from(screen.x) - p.x, f64::from(screen.y) - p.y);
@@ -832,6 +854,17 @@ pub(crate) fn rank<C: Candidate>(
             // The ring's floor first, then (before reading the facts) the true distance.
             if ceiling.1 + interest + 1e-9 < worst || d2 > reach.max_d2(worst, interest) {
                 continue;
+            }
+            // Then with its own welcome and small-group parts in place of the best ones
+            // assumed so far (never more than those): worked out only for the few left.
+            if best_extras > 0.0 {
+                let extras = interest
+                    + (welcome_weight * welcome_part(p, screen.low_barrier)
+                        + small_weight * small_group_part(p, screen.fewest_seats(), weights)
+                        - best_extras);
+                if d2 > reach.max_d2(worst, extras) {
+                    continue;
+                }
             }
         }
         let a = cand.activity();

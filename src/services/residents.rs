@@ -1379,9 +1379,12 @@ pub async fn bench_matching(
     let limit = state.settings.residents.suggestions_default;
     let now = Utc::now().timestamp();
     let mut lines = Vec::new();
+    let mut each = Vec::with_capacity(profiles.len());
     for round in 1..=rounds {
         let (mut found, t) = (0, std::time::Instant::now());
+        each.clear();
         for (p, history) in &profiles {
+            let q = std::time::Instant::now();
             found += matching::suggest(
                 p,
                 snap.matcher().near(p.x, p.y, p.radius_m),
@@ -1392,11 +1395,22 @@ pub async fn bench_matching(
                 limit,
             )
             .len();
+            each.push(q.elapsed().as_secs_f64() * 1e6);
         }
         let us = t.elapsed().as_secs_f64() * 1e6 / profiles.len().max(1) as f64;
+        each.sort_by(f64::total_cmp);
+        let at = |q: f64| {
+            let i = ((each.len() as f64 * q).ceil() as usize).clamp(1, each.len().max(1)) - 1;
+            each.get(i).copied().unwrap_or(0.0)
+        };
         lines.push(format!(
-            "round {round}: {us:.1} µs per query ({} residents, {found} suggestions)",
-            profiles.len()
+            "round {round}: {us:.1} µs per query ({} residents, {found} suggestions); \
+             per query p50 {:.1}, p90 {:.1}, p99 {:.1}, max {:.1} µs",
+            profiles.len(),
+            at(0.5),
+            at(0.9),
+            at(0.99),
+            at(1.0)
         ));
     }
     Ok(lines)
