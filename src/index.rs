@@ -1232,7 +1232,8 @@ mod tests {
                     r if r < 0.25 => Some(200 + (next() * 200.0) as i32),
                     _ => Some(4 + (next() * 30.0) as i32),
                 };
-                let start = now + 7200 + (next() * 20.0 * 86_400.0) as i64;
+                // Some first sessions past the 28-day window.
+                let start = now + 7200 + (next() * 36.0 * 86_400.0) as i64;
                 e.sessions = (0..1 + (next() * 3.0) as i64)
                     .map(|k| SessionEntry {
                         id: i * 10 + k,
@@ -1253,12 +1254,14 @@ mod tests {
         };
         let mut compared = 0;
         for q in 0..200 {
-            // Also weights under which far activities compete (slow decay, heavy extras).
+            // Also weights under which far activities compete (slow decay, heavy extras, soon
+            // sessions worth much more than later ones).
             let weights = Weights {
                 distance_decay_m: [1200.0, 4000.0, 600.0][q % 3],
                 welcome: [0.6, 2.0][q % 2],
                 small_group: [0.4, 1.5, 0.0][(q / 2) % 3],
                 interest: [1.5, 0.8][(q / 3) % 2],
+                schedule: [0.5, 2.5][(q / 7) % 2],
                 ..Weights::default()
             };
             let p = Profile {
