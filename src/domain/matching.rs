@@ -176,7 +176,7 @@ impl Screen {
         }
     }
 
-    /// The fewest seats the activity may have (`None` = no limit): exact up to 253 seats.
+    /// The fewest seats the activity may have (`None` = no limit): exact up to 254 seats.
     /// The small-group part never grows with seats, so this gives its largest value.
     pub fn fewest_seats(&self) -> Option<i32> {
         (self.capacity != 0).then(|| i32::from(self.capacity) - 1)
