@@ -703,18 +703,14 @@ fn score_ceiling(p: &Profile, w: &Weights, distance: f64) -> f64 {
     let declared = if p.availability != 0 { 1.0 } else { 0.5 };
     at_most(w.distance, (-distance / w.distance_decay_m.max(1.0)).exp())
         + at_most(w.schedule, 0.5 * declared + 0.5)
-        + at_most(
-            w.welcome,
-            if p.new_to_activities || p.wants_company {
-                1.0
-            } else {
-                0.0
-            },
-        )
-        + at_most(
-            w.small_group,
-            if p.prefers_small_groups { 1.0 } else { 0.0 },
-        )
+        + best_extras(p, w)
+}
+
+/// The welcome and small-group parts at their largest for this person, weighted (every
+/// low-barrier feature; the fewest seats possible). Negative weights count as zero.
+fn best_extras(p: &Profile, w: &Weights) -> f64 {
+    w.welcome.max(0.0) * welcome_part(p, u8::MAX)
+        + w.small_group.max(0.0) * small_group_part(p, Some(i32::MIN), w)
 }
 
 /// How far a candidate may be and still reach the shortlist, by the best score it could have
@@ -829,8 +825,7 @@ pub(crate) fn rank<C: Candidate>(
     // `score_ceiling` counts the welcome and small-group parts at their best; the screen
     // tells each candidate's exactly (its low-barrier bits and seat limit).
     let (welcome_weight, small_weight) = (weights.welcome.max(0.0), weights.small_group.max(0.0));
-    let best_extras = welcome_weight * welcome_part(p, u8::MAX)
-        + small_weight * small_group_part(p, Some(i32::MIN), weights);
+    let best_extras = best_extras(p, weights);
     for cand in candidates {
         let screen = cand.screen();
         let (dx, dy) = (f64::from(screen.x) - p.x, f64::from(screen.y) - p.y);

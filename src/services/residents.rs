@@ -1062,19 +1062,14 @@ pub async fn suggestions(
     limit: usize,
 ) -> Result<(Arc<FileEntry>, Vec<Suggested>), AppError> {
     let (f, _) = access(state, user, id, Need::Read, "suggestions").await?;
-    let profile = profile_of(state, &f).ok_or(AppError::Conflict("err-home-missing"))?;
-    let history = &f.history;
     let snap = state.index.snapshot()?;
-    let mut profile = profile;
-    profile.languages = snap
-        .matcher()
-        .language_mask(profile.spoken.iter().map(String::as_str));
-    let ranked = matching::suggest(
+    let profile =
+        matching_profile(state, &snap, &f).ok_or(AppError::Conflict("err-home-missing"))?;
+    let ranked = rank_over(
+        state,
+        &snap,
         &profile,
-        snap.matcher().near(profile.x, profile.y, profile.radius_m),
-        snap.taxonomy(),
-        history,
-        &state.settings.matching,
+        &f.history,
         Utc::now().timestamp(),
         limit,
     );
@@ -1099,6 +1094,41 @@ pub async fn suggestions(
         })
         .collect();
     Ok((f, out))
+}
+
+/// A file's matching profile, its languages as a set over the snapshot's table (`None`
+/// without a home).
+fn matching_profile(
+    state: &AppState,
+    snap: &crate::index::Snapshot,
+    f: &FileEntry,
+) -> Option<Profile> {
+    let mut p = profile_of(state, f)?;
+    p.languages = snap
+        .matcher()
+        .language_mask(p.spoken.iter().map(String::as_str));
+    Some(p)
+}
+
+/// The engine over the snapshot's activities near the person (what a suggestion request and
+/// `legami bench-matching` both run).
+fn rank_over(
+    state: &AppState,
+    snap: &crate::index::Snapshot,
+    p: &Profile,
+    history: &History,
+    now: i64,
+    limit: usize,
+) -> Vec<matching::Suggestion> {
+    matching::suggest(
+        p,
+        snap.matcher().near(p.x, p.y, p.radius_m),
+        snap.taxonomy(),
+        history,
+        &state.settings.matching,
+        now,
+        limit,
+    )
 }
 
 /// Mails a suggested session to the resident — only with their consent to reminders and an
@@ -1368,13 +1398,7 @@ pub async fn bench_matching(
     let snap = state.index.snapshot()?;
     let profiles: Vec<(Profile, &History)> = files
         .iter()
-        .filter_map(|f| {
-            let mut p = profile_of(state, f)?;
-            p.languages = snap
-                .matcher()
-                .language_mask(p.spoken.iter().map(String::as_str));
-            Some((p, &f.history))
-        })
+        .filter_map(|f| Some((matching_profile(state, &snap, f)?, &f.history)))
         .collect();
     let limit = state.settings.residents.suggestions_default;
     let now = Utc::now().timestamp();
@@ -1385,16 +1409,7 @@ pub async fn bench_matching(
         each.clear();
         for (p, history) in &profiles {
             let q = std::time::Instant::now();
-            found += matching::suggest(
-                p,
-                snap.matcher().near(p.x, p.y, p.radius_m),
-                snap.taxonomy(),
-                history,
-                &state.settings.matching,
-                now,
-                limit,
-            )
-            .len();
+            found += rank_over(state, &snap, p, history, now, limit).len();
             each.push(q.elapsed().as_secs_f64() * 1e6);
         }
         let us = t.elapsed().as_secs_f64() * 1e6 / profiles.len().max(1) as f64;
