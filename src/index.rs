@@ -11,7 +11,7 @@ use crate::db::schema::{
 use crate::db::{AnyConnection, Db};
 use crate::domain::activities::{split_tags, ACCESSIBILITY, LOW_BARRIER};
 use crate::domain::matching::{
-    ActivityFacts, Candidate, Cost, LanguageTable, Screen, SessionFacts, Taxonomy,
+    ActivityFacts, Candidate, Candidates, Cost, LanguageTable, Screen, SessionFacts, Taxonomy,
 };
 use crate::domain::residents::slot_bit;
 use crate::error::AppError;
@@ -242,6 +242,7 @@ impl Snapshot {
         // The matching view: facts, entry pointers and grid cells.
         total += self.matcher.facts.capacity() * size_of::<ActivityFacts>();
         total += self.matcher.screens.capacity() * size_of::<Screen>();
+        total += self.matcher.masks.capacity() * size_of::<u64>();
         total += self.matcher.entries.capacity() * size_of::<Arc<ActivityEntry>>();
         total += self.matcher.cells.capacity() * size_of::<(u32, u32)>();
         total
@@ -588,25 +589,47 @@ pub struct Near<'a> {
     floor: f32,
     at: usize,
     end: usize,
+    /// When not 0, only activities with one of these interest bits are wanted.
+    need: u64,
 }
 
-impl<'a> Iterator for Near<'a> {
-    type Item = Cand<'a>;
+impl<'a> Candidates for Near<'a> {
+    type Cand = Cand<'a>;
 
     #[inline]
-    fn next(&mut self) -> Option<Cand<'a>> {
-        while self.at >= self.end {
-            let (floor, a, b) = self.runs.next()?;
-            (self.floor, self.at, self.end) = (floor, a, b);
+    fn next_candidate(&mut self) -> Option<Cand<'a>> {
+        loop {
+            while self.at >= self.end {
+                let (floor, a, b) = self.runs.next()?;
+                (self.floor, self.at, self.end) = (floor, a, b);
+            }
+            if self.need != 0 {
+                // Over the interest bits alone, 8 bytes an activity, without the screens.
+                let need = self.need;
+                match self.index.masks[self.at..self.end]
+                    .iter()
+                    .position(|m| m & need != 0)
+                {
+                    Some(k) => self.at += k,
+                    None => {
+                        self.at = self.end;
+                        continue;
+                    }
+                }
+            }
+            let at = self.at;
+            self.at += 1;
+            return Some(Cand {
+                index: self.index,
+                // Positions fit: the arrays are indexed by u32 cells (see `cells`).
+                at: at as u32,
+                floor: self.floor,
+            });
         }
-        let at = self.at;
-        self.at += 1;
-        Some(Cand {
-            index: self.index,
-            // Positions fit: the arrays are indexed by u32 cells (see `cells`).
-            at: at as u32,
-            floor: self.floor,
-        })
+    }
+
+    fn only_with_interests(&mut self, mask: u64) {
+        self.need = mask;
     }
 }
 
@@ -653,6 +676,10 @@ impl Candidate for Cand<'_> {
     fn screen(&self) -> Screen {
         self.index.screens[self.at as usize]
     }
+
+    fn interests(&self) -> u64 {
+        self.index.masks[self.at as usize]
+    }
 }
 
 /// Seat counts of upcoming sessions with bookings.
@@ -692,9 +719,12 @@ const MAX_CELLS: f32 = 1_000_000.0;
 #[derive(Default)]
 pub struct MatchIndex {
     facts: Vec<ActivityFacts>,
-    /// Each activity's screen, in the order of `facts`: 32 bytes each, so the scan mostly
+    /// Each activity's screen, in the order of `facts`: 24 bytes each, so the scan mostly
     /// stays in the processor's cache.
     screens: Vec<Screen>,
+    /// Each activity's interest bits, in the same order: a scan that wants only some
+    /// interests reads these alone.
+    masks: Vec<u64>,
     entries: Vec<Arc<ActivityEntry>>,
     languages: LanguageTable,
     cell: f32,
@@ -796,9 +826,11 @@ impl MatchIndex {
         }
         let (facts, entries): (Vec<ActivityFacts>, _) = items.into_iter().unzip();
         let screens = facts.iter().map(Screen::of).collect();
+        let masks = facts.iter().map(ActivityFacts::interest_mask).collect();
         MatchIndex {
             facts,
             screens,
+            masks,
             entries,
             languages,
             cell,
@@ -826,6 +858,7 @@ impl MatchIndex {
             floor: 0.0,
             at: 0,
             end: 0,
+            need: 0,
         }
     }
 
@@ -1176,6 +1209,11 @@ pub async fn measure(state: &crate::state::AppState) -> Result<IndexStats, AppEr
 mod tests {
     use super::*;
 
+    /// A source's candidates, all of them.
+    fn each(mut near: Near<'_>) -> impl Iterator<Item = Cand<'_>> {
+        std::iter::from_fn(move || near.next_candidate())
+    }
+
     fn entry_at(id: i64, lat: f64, lon: f64) -> Arc<ActivityEntry> {
         Arc::new(ActivityEntry {
             id,
@@ -1299,12 +1337,33 @@ mod tests {
             compared += usize::from(!all.is_empty());
             // Floors never decrease and never exceed the true distance.
             let mut last = 0.0f64;
-            for c in m.near(p.x, p.y, p.radius_m) {
+            for c in each(m.near(p.x, p.y, p.radius_m)) {
                 let a = c.activity();
                 let d = (f64::from(a.x) - p.x).hypot(f64::from(a.y) - p.y);
                 assert!(c.distance_floor() >= last && c.distance_floor() <= d + 0.5);
                 last = c.distance_floor();
             }
+            // Asked for some interests midway, the source leaves out exactly the activities
+            // with none of them from then on.
+            let bit = crate::domain::matching::interest_bit;
+            let mask = bit(1 + (q % 12) as i64) | bit(1 + (q % 5) as i64);
+            let plain: Vec<u32> = each(m.near(p.x, p.y, p.radius_m)).map(|c| c.at).collect();
+            let half = plain.len() / 2;
+            let mut near = m.near(p.x, p.y, p.radius_m);
+            let mut asked = Vec::new();
+            while let Some(c) = near.next_candidate() {
+                asked.push(c.at);
+                if asked.len() == half {
+                    near.only_with_interests(mask);
+                }
+            }
+            let expected: Vec<u32> = plain
+                .iter()
+                .enumerate()
+                .filter(|(i, at)| *i < half || m.masks[**at as usize] & mask != 0)
+                .map(|(_, at)| *at)
+                .collect();
+            assert_eq!(asked, expected, "query {q}");
         }
         assert!(compared > 140, "only {compared} queries had suggestions");
     }
@@ -1339,7 +1398,7 @@ mod tests {
         .into_iter()
         .enumerate()
         {
-            let ids: Vec<i64> = m.near(cx, cy, r).map(|c| c.activity().id).collect();
+            let ids: Vec<i64> = each(m.near(cx, cy, r)).map(|c| c.activity().id).collect();
             let got: std::collections::HashSet<i64> = ids.iter().copied().collect();
             assert_eq!(got.len(), ids.len(), "query {i}: an activity came twice");
             for e in &entries {
@@ -1361,7 +1420,7 @@ mod tests {
         }
         assert!(MatchIndex::build(std::iter::empty(), proj)
             .near(0.0, 0.0, 1000.0)
-            .next()
+            .next_candidate()
             .is_none());
     }
 }

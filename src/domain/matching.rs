@@ -138,15 +138,14 @@ pub struct ActivityFacts {
     pub low_barrier: u8,
 }
 
-/// What ranking reads of an activity before its facts: where it is, its interests' bits, and
-/// what the hard filters that need nothing else look at. 32 bytes, so a source can keep them
-/// in one small array that stays in the processor's cache.
+/// What ranking reads of an activity before its facts: where it is and what the hard filters
+/// that need nothing else look at. 24 bytes, so a source can keep them in one small array that
+/// stays in the processor's cache (and its interests' bits, [`Candidate::interests`], in
+/// another beside it).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Screen {
     pub x: f32,
     pub y: f32,
-    /// See [`interest_bit`].
-    pub interests: u64,
     pub languages: u64,
     pub slots: u32,
     pub wheelchair: u8,
@@ -163,7 +162,6 @@ impl Screen {
         Screen {
             x: a.x,
             y: a.y,
-            interests: a.interest_mask(),
             languages: a.languages,
             slots: a.slots,
             wheelchair: a.wheelchair,
@@ -270,6 +268,31 @@ pub trait Candidate: Copy {
     /// activities that cannot rank without reading their facts.
     fn screen(&self) -> Screen {
         Screen::of(self.activity())
+    }
+    /// The bits of its interests (see [`interest_bit`]).
+    fn interests(&self) -> u64 {
+        self.activity().interest_mask()
+    }
+}
+
+/// Where ranking takes its candidates from: any iterator of them, or a source that can also
+/// leave out, when asked, candidates that share no interest with the resident.
+pub trait Candidates {
+    type Cand: Candidate;
+    /// The next candidate.
+    fn next_candidate(&mut self) -> Option<Self::Cand>;
+    /// From now on, a candidate whose interest bits ([`Candidate::interests`]) miss `mask`
+    /// cannot rank: the source may leave such candidates out (or not).
+    fn only_with_interests(&mut self, _mask: u64) {}
+}
+
+impl<I: Iterator> Candidates for I
+where
+    I::Item: Candidate,
+{
+    type Cand = I::Item;
+    fn next_candidate(&mut self) -> Option<I::Item> {
+        self.next()
     }
 }
 
@@ -781,9 +804,9 @@ fn weighted(parts: &ScoreParts, w: &Weights) -> f64 {
 
 /// Ranks candidates for a resident: at most `limit` suggestions, one per activity, best first.
 /// `now` is Unix seconds.
-pub fn suggest<C: Candidate>(
+pub fn suggest<S: Candidates>(
     p: &Profile,
-    candidates: impl IntoIterator<Item = C>,
+    candidates: S,
     taxonomy: &Taxonomy,
     history: &History,
     weights: &Weights,
@@ -796,9 +819,9 @@ pub fn suggest<C: Candidate>(
 /// [`suggest`], which passes over candidates that cannot rank; with `pass_over` false it
 /// scores every one (what tests compare it with).
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn rank<C: Candidate>(
+pub(crate) fn rank<S: Candidates>(
     p: &Profile,
-    candidates: impl IntoIterator<Item = C>,
+    mut candidates: S,
     taxonomy: &Taxonomy,
     history: &History,
     weights: &Weights,
@@ -814,7 +837,7 @@ pub(crate) fn rank<C: Candidate>(
     // Keep the best few times `limit` by base score, then pick greedily for diversity.
     let keep = (limit * 4).max(40);
     let table = InterestTable::new(taxonomy.weights_for(&p.interests, weights.related_interest));
-    let mut heap: BinaryHeap<std::cmp::Reverse<Scored<C>>> = BinaryHeap::new();
+    let mut heap: BinaryHeap<std::cmp::Reverse<Scored<S::Cand>>> = BinaryHeap::new();
     let interest_weight = weights.interest.max(0.0);
     let any_interest = if table.is_empty() { 0.0 } else { 1.0 };
     let radius2 = p.radius_m * p.radius_m;
@@ -826,7 +849,11 @@ pub(crate) fn rank<C: Candidate>(
     // tells each candidate's exactly (its low-barrier bits and seat limit).
     let (welcome_weight, small_weight) = (weights.welcome.max(0.0), weights.small_group.max(0.0));
     let best_extras = best_extras(p, weights);
-    for cand in candidates {
+    // The interests that count: once a candidate sharing none of them cannot rank, the
+    // source is told to leave such candidates out (they cannot rank farther on either).
+    let counted = table.bounds.top_mask | table.bounds.next_mask;
+    let mut only_counted = false;
+    while let Some(cand) = candidates.next_candidate() {
         let screen = cand.screen();
         let (dx, dy) = (f64::from(screen.x) - p.x, f64::from(screen.y) - p.y);
         let d2 = dx * dx + dy * dy;
@@ -845,7 +872,14 @@ pub(crate) fn rank<C: Candidate>(
             if ceiling.1 + interest_weight * any_interest + 1e-9 < worst {
                 break;
             }
-            let interest = interest_weight * table.ceiling(screen.interests);
+            // Without a shared interest a candidate reaches at most the ceiling: when that is
+            // below the worst, it is so for every candidate after this one as well (floors
+            // never decrease, the worst never falls).
+            if !only_counted && counted != 0 && ceiling.1 + 1e-9 < worst {
+                only_counted = true;
+                candidates.only_with_interests(counted);
+            }
+            let interest = interest_weight * table.ceiling(cand.interests());
             // The ring's floor first, then (before reading the facts) the true distance.
             if ceiling.1 + interest + 1e-9 < worst || d2 > reach.max_d2(worst, interest) {
                 continue;
@@ -890,7 +924,7 @@ pub(crate) fn rank<C: Candidate>(
             }
         }
     }
-    let mut pool: Vec<Scored<C>> = heap.into_iter().map(|r| r.0).collect();
+    let mut pool: Vec<Scored<S::Cand>> = heap.into_iter().map(|r| r.0).collect();
     // The interest family of each kept candidate: its best-matching interest's top term,
     // numbered in order of appearance so that picking counts them in an array.
     let mut families: Vec<i64> = Vec::new();
