@@ -411,7 +411,6 @@ diesel::joinable!(activity_interests -> activities (activity_id));
 diesel::joinable!(activity_interests -> interests (interest_id));
 diesel::joinable!(activity_seat_holds -> activities (activity_id));
 diesel::joinable!(activity_sessions -> activities (activity_id));
-diesel::joinable!(audit_log -> users (actor_user_id));
 diesel::joinable!(bookings -> activity_sessions (session_id));
 diesel::joinable!(bookings -> referrals (referral_id));
 diesel::joinable!(bookings -> residents (resident_id));

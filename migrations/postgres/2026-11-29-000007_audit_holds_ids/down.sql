@@ -1,0 +1,2 @@
+ALTER TABLE audit_log
+    ADD CONSTRAINT audit_log_actor_user_id_fkey FOREIGN KEY (actor_user_id) REFERENCES users (id);
