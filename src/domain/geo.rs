@@ -19,11 +19,23 @@ pub fn bounding_box(lat: f64, lon: f64, radius_m: f64) -> (f64, f64, f64, f64) {
     (lat - dlat, lat + dlat, lon - dlon, lon + dlon)
 }
 
-/// A distance as people say it: "350 m", "1.2 km" (decimal comma in Italian).
+/// A distance rounded as people say it: to 50 m below a kilometre, to 100 m from there on
+/// (at least 50 m; 975 m and more round to a kilometre and up).
+pub fn friendly_metres(metres: f64) -> u32 {
+    let m = if metres < 975.0 {
+        (metres / 50.0).round() * 50.0
+    } else {
+        (metres / 100.0).round() * 100.0
+    };
+    m.clamp(50.0, f64::from(u32::MAX)) as u32
+}
+
+/// A distance as people say it: "350 m", "1.2 km" (decimal comma in Italian), rounded by
+/// [`friendly_metres`].
 pub fn friendly_distance(metres: f64, lang: &str) -> String {
+    let metres = f64::from(friendly_metres(metres));
     if metres < 1000.0 {
-        let rounded = ((metres / 50.0).round() * 50.0).max(50.0);
-        format!("{rounded:.0} m")
+        format!("{metres:.0} m")
     } else {
         let km = format!("{:.1} km", metres / 1000.0);
         if lang == "it" {
@@ -37,6 +49,21 @@ pub fn friendly_distance(metres: f64, lang: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distances_read_as_people_say_them() {
+        let say = |m: f64, lang: &str| friendly_distance(m, lang);
+        assert_eq!(say(0.0, "en"), "50 m");
+        assert_eq!(say(324.0, "en"), "300 m");
+        assert_eq!(say(326.0, "en"), "350 m");
+        assert_eq!(say(949.0, "en"), "950 m");
+        assert_eq!(say(974.0, "en"), "950 m");
+        // Not "1000 m": what rounds to a kilometre reads in kilometres.
+        assert_eq!(say(990.0, "en"), "1.0 km");
+        assert_eq!(say(1249.0, "it"), "1,2 km");
+        assert_eq!(say(1250.0, "it"), "1,3 km");
+        assert_eq!(say(12_345.0, "en"), "12.3 km");
+    }
 
     #[test]
     fn duomo_to_arena_civica_is_about_a_kilometre_and_a_half() {

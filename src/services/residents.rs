@@ -1270,35 +1270,62 @@ pub async fn statistics(state: &AppState) -> Result<LonelinessStats, AppError> {
     })
 }
 
-/// A reason in words, in a language.
-pub fn reason_text(r: &matching::Reason, lang: Lang, snap: &crate::index::Snapshot) -> String {
+/// A reason in words, in a language. The words are shared: a list of suggestions repeats
+/// the same reasons over and over, so each thread keeps those it made (with the names they
+/// were made from) and hands out the same text again.
+pub fn reason_text(
+    r: &matching::Reason,
+    lang: Lang,
+    snap: &crate::index::Snapshot,
+) -> std::rc::Rc<str> {
     use std::cell::RefCell;
-    use std::collections::HashMap;
-    /// Texts already made on this thread, with the names they were made from; a list of
-    /// suggestions repeats the same reasons over and over.
-    type Made = (u64, HashMap<(Lang, matching::Reason), String>);
+    use std::rc::Rc;
+    /// Texts made on this thread, by (language, reason), for one version of the names.
+    type Made = (u64, hashbrown::HashMap<(Lang, matching::Reason), Rc<str>>);
     thread_local! {
-        static MADE: RefCell<Made> = RefCell::new((0, HashMap::new()));
+        static MADE: RefCell<Made> = RefCell::new((0, hashbrown::HashMap::new()));
     }
     const MAX: usize = 8192;
+    // Distances are put into words rounded: reasons that read the same share one text.
+    let rounded;
+    let r = match r {
+        matching::Reason::Distance { metres } => {
+            rounded = matching::Reason::Distance {
+                metres: crate::domain::geo::friendly_metres(f64::from(*metres)),
+            };
+            &rounded
+        }
+        _ => r,
+    };
     let version = snap.names_version();
-    let key = (lang, r.clone());
     let found = MADE.with(|m| {
         let m = m.borrow();
-        (m.0 == version).then(|| m.1.get(&key).cloned()).flatten()
+        (m.0 == version)
+            .then(|| m.1.get(&KeyRef(lang, r)).cloned())
+            .flatten()
     });
     if let Some(text) = found {
         return text;
     }
-    let text = reason_words(r, lang, snap);
+    let text: Rc<str> = reason_words(r, lang, snap).into();
     MADE.with(|m| {
         let mut m = m.borrow_mut();
         if m.0 != version || m.1.len() >= MAX {
-            *m = (version, HashMap::new());
+            *m = (version, hashbrown::HashMap::new());
         }
-        m.1.insert(key, text.clone());
+        m.1.insert((lang, r.clone()), text.clone());
     });
     text
+}
+
+/// A (language, reason) key, borrowed: looked up without copying the reason.
+#[derive(Hash)]
+struct KeyRef<'a>(Lang, &'a matching::Reason);
+
+impl hashbrown::Equivalent<(Lang, matching::Reason)> for KeyRef<'_> {
+    fn equivalent(&self, key: &(Lang, matching::Reason)) -> bool {
+        self.0 == key.0 && *self.1 == key.1
+    }
 }
 
 fn reason_words(r: &matching::Reason, lang: Lang, snap: &crate::index::Snapshot) -> String {

@@ -157,7 +157,8 @@ pub struct ReasonView<'a> {
     #[serde(flatten)]
     pub reason: &'a Reason,
     /// The reason in the request's language.
-    pub text: String,
+    #[schema(value_type = String)]
+    pub text: std::rc::Rc<str>,
 }
 
 /// One suggested session (its words borrowed from the discovery index, not copied).
