@@ -11,12 +11,10 @@ CREATE TABLE audit_log_new (
 );
 INSERT INTO audit_log_new (id, actor_user_id, action, subject_kind, subject_id, detail, at)
     SELECT id, actor_user_id, action, subject_kind, subject_id, detail, at FROM audit_log;
--- Ids keep counting from where they were, as AUTOINCREMENT promises.
-UPDATE sqlite_sequence SET seq = max(seq, (SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'))
-    WHERE name = 'audit_log_new';
-INSERT INTO sqlite_sequence (name, seq)
-    SELECT 'audit_log_new', seq FROM sqlite_sequence WHERE name = 'audit_log'
-    AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'audit_log_new');
+-- Ids keep counting from where they were, as AUTOINCREMENT promises (the old counter is
+-- never below an id it handed out).
+DELETE FROM sqlite_sequence WHERE name = 'audit_log_new';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'audit_log_new', seq FROM sqlite_sequence WHERE name = 'audit_log';
 DROP TABLE audit_log;
 ALTER TABLE audit_log_new RENAME TO audit_log;
 CREATE INDEX audit_log_subject ON audit_log (subject_kind, subject_id);
