@@ -72,6 +72,7 @@ pub async fn upgrade(
                 }
             }
         })?;
+    let body = exact_chunks(&req, body).await?;
     let (response, session, stream) =
         actix_ws::handle(&req, body).map_err(|_| AppError::BadRequest("err-ws-upgrade"))?;
     let max = state.settings.live.max_frame_bytes;
@@ -94,6 +95,23 @@ pub async fn upgrade(
     Ok(response)
 }
 
+/// The socket's incoming bytes, each chunk copied into an allocation of its own size.
+///
+/// A chunk straight from the connection is a view into the connection's 8 KiB read buffer,
+/// and actix-ws keeps the last chunk it parsed as its own buffer: every socket that ever
+/// answered a ping would keep a whole read buffer alive for the rest of its life. The copy
+/// costs a few bytes per frame (clients send pongs and small subscribe messages).
+async fn exact_chunks(req: &HttpRequest, body: web::Payload) -> Result<web::Payload, AppError> {
+    use actix_web::FromRequest;
+    type Chunk = Result<actix_web::web::Bytes, actix_web::error::PayloadError>;
+    let chunks: std::pin::Pin<Box<dyn futures_util::Stream<Item = Chunk>>> =
+        Box::pin(body.map(|chunk| chunk.map(|b| actix_web::web::Bytes::copy_from_slice(&b))));
+    let mut payload = actix_web::dev::Payload::Stream { payload: chunks };
+    web::Payload::from_request(req, &mut payload)
+        .await
+        .map_err(|_| AppError::BadRequest("err-ws-upgrade"))
+}
+
 fn reason(code: CloseCode, text: &str) -> Option<CloseReason> {
     Some(CloseReason {
         code,
@@ -101,99 +119,141 @@ fn reason(code: CloseCode, text: &str) -> Option<CloseReason> {
     })
 }
 
+/// Waits at most `limit` for a send (or a close) to be taken. Boxed: a socket's task keeps
+/// room only for a pointer, not for the send and its timer, while it waits for the next frame.
+fn within<F: std::future::Future>(
+    limit: Duration,
+    send: F,
+) -> std::pin::Pin<Box<tokio::time::Timeout<F>>> {
+    Box::pin(tokio::time::timeout(limit, send))
+}
+
 /// Sends a frame, giving up when the socket has not taken it within `limit` (its client
 /// stopped reading: the task ends and frees its place rather than wait for TCP to give up).
 async fn send(session: &mut Session, frame: bytestring::ByteString, limit: Duration) -> bool {
-    matches!(
-        tokio::time::timeout(limit, session.text(frame)).await,
-        Ok(Ok(()))
-    )
+    matches!(within(limit, session.text(frame)).await, Ok(Ok(())))
 }
 
 /// The life of one socket.
-async fn serve(
+///
+/// Every idle socket keeps this future (its task), so it holds only what waiting needs:
+/// the two halves of the socket, its registration and the heartbeat. The rare steps that
+/// need room (the greeting's database read, a client's command, every send with its timer)
+/// run boxed. (An `async` block rather than an `async fn`: an `async fn` keeps a second copy
+/// of its arguments, which would be a quarter of the task.)
+#[allow(clippy::manual_async_fn)]
+fn serve(
     state: std::sync::Arc<AppState>,
     mut reg: Registration,
     who: Option<Who>,
     last_id: Option<i64>,
     mut session: Session,
     mut stream: actix_ws::AggregatedMessageStream,
-) {
-    let conn = reg.conn.clone();
-    // The rare, large steps (database reads) are boxed, so that the task every idle socket
-    // keeps is small.
-    let Some(hello) = Box::pin(greet(&state, who.as_ref(), last_id, &conn)).await else {
-        let _ = session
-            .close(reason(CloseCode::Again, "try again later"))
-            .await;
-        return;
-    };
-    let limits = state.hub.limits().clone();
-    let ping_every = Duration::from_secs(limits.ping_secs);
-    let timeout = Duration::from_secs(limits.pong_timeout_secs);
-    for f in hello {
-        if !send(&mut session, f, timeout).await {
+) -> impl std::future::Future<Output = ()> {
+    async move {
+        let conn = reg.conn.clone();
+        let ping_every = Duration::from_secs(state.hub.limits().ping_secs);
+        let timeout = Duration::from_secs(state.hub.limits().pong_timeout_secs);
+        if !Box::pin(start(
+            &state,
+            who.as_ref(),
+            last_id,
+            &conn,
+            &mut session,
+            timeout,
+        ))
+        .await
+        {
             return;
         }
+        // From now on the hub hands frames straight to the socket.
+        conn.ready(session.clone());
+        let mut last_heard = Instant::now();
+        let mut ping =
+            tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
+        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let close: Option<CloseReason> = loop {
+            tokio::select! {
+                _ = conn.woken() => {
+                    match conn.kicked() {
+                        Some(Kick::TooSlow) => break reason(CloseCode::Again, "too slow: reconnect"),
+                        Some(Kick::SignedOut) => break reason(CloseCode::Policy, "signed out"),
+                        Some(Kick::Recheck) => break reason(CloseCode::Restart, "reconnect"),
+                        Some(Kick::Gone) => return,
+                        None => {}
+                    }
+                }
+                msg = stream.next() => {
+                    last_heard = Instant::now();
+                    match msg {
+                        None => return,
+                        Some(Ok(AggregatedMessage::Close(_))) => break None,
+                        Some(Ok(AggregatedMessage::Ping(b))) => {
+                            if !matches!(within(timeout, session.pong(&b)).await, Ok(Ok(()))) {
+                                return;
+                            }
+                        }
+                        Some(Ok(AggregatedMessage::Pong(_))) => {}
+                        Some(Ok(AggregatedMessage::Binary(_))) => {
+                            break reason(CloseCode::Unsupported, "text frames only");
+                        }
+                        Some(Ok(AggregatedMessage::Text(text))) => {
+                            if let Some(r) = Box::pin(command(&state, &mut reg, who.as_ref(), &mut session, &text, timeout)).await {
+                                break r;
+                            }
+                        }
+                        Some(Err(ProtocolError::Overflow)) => {
+                            break reason(CloseCode::Size, "frame too large");
+                        }
+                        Some(Err(ProtocolError::Io(e))) if e.kind() == std::io::ErrorKind::InvalidData => {
+                            break reason(CloseCode::Invalid, "text is not UTF-8");
+                        }
+                        Some(Err(ProtocolError::Io(e))) if e.to_string().contains("continuation size") => {
+                            break reason(CloseCode::Size, "message too large");
+                        }
+                        Some(Err(_)) => break reason(CloseCode::Protocol, "protocol error"),
+                    }
+                }
+                _ = ping.tick() => {
+                    if last_heard.elapsed() > timeout {
+                        break reason(CloseCode::Away, "no answer to ping");
+                    }
+                    if !matches!(within(timeout, session.ping(b"")).await, Ok(Ok(()))) {
+                        return;
+                    }
+                }
+            }
+        };
+        let _ = within(timeout, session.close(close)).await;
     }
-    // From now on the hub hands frames straight to the socket.
-    conn.ready(session.clone());
-    let mut last_heard = Instant::now();
-    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
-    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let close: Option<CloseReason> = loop {
-        tokio::select! {
-            _ = conn.woken() => {
-                match conn.kicked() {
-                    Some(Kick::TooSlow) => break reason(CloseCode::Again, "too slow: reconnect"),
-                    Some(Kick::SignedOut) => break reason(CloseCode::Policy, "signed out"),
-                    Some(Kick::Recheck) => break reason(CloseCode::Restart, "reconnect"),
-                    Some(Kick::Gone) => return,
-                    None => {}
-                }
-            }
-            msg = stream.next() => {
-                last_heard = Instant::now();
-                match msg {
-                    None => return,
-                    Some(Ok(AggregatedMessage::Close(_))) => break None,
-                    Some(Ok(AggregatedMessage::Ping(b))) => {
-                        if !matches!(tokio::time::timeout(timeout, session.pong(&b)).await, Ok(Ok(()))) {
-                            return;
-                        }
-                    }
-                    Some(Ok(AggregatedMessage::Pong(_))) => {}
-                    Some(Ok(AggregatedMessage::Binary(_))) => {
-                        break reason(CloseCode::Unsupported, "text frames only");
-                    }
-                    Some(Ok(AggregatedMessage::Text(text))) => {
-                        if let Some(r) = Box::pin(command(&state, &mut reg, who.as_ref(), &mut session, &text, timeout)).await {
-                            break r;
-                        }
-                    }
-                    Some(Err(ProtocolError::Overflow)) => {
-                        break reason(CloseCode::Size, "frame too large");
-                    }
-                    Some(Err(ProtocolError::Io(e))) if e.kind() == std::io::ErrorKind::InvalidData => {
-                        break reason(CloseCode::Invalid, "text is not UTF-8");
-                    }
-                    Some(Err(ProtocolError::Io(e))) if e.to_string().contains("continuation size") => {
-                        break reason(CloseCode::Size, "message too large");
-                    }
-                    Some(Err(_)) => break reason(CloseCode::Protocol, "protocol error"),
-                }
-            }
-            _ = ping.tick() => {
-                if last_heard.elapsed() > timeout {
-                    break reason(CloseCode::Away, "no answer to ping");
-                }
-                if !matches!(tokio::time::timeout(timeout, session.ping(b"")).await, Ok(Ok(()))) {
-                    return;
-                }
-            }
-        }
+}
+
+/// Greets the socket (its `hello`, then what it missed); false when it must end (closed
+/// with 1013 if the store could not answer).
+async fn start(
+    state: &AppState,
+    who: Option<&Who>,
+    last_id: Option<i64>,
+    conn: &super::hub::Conn,
+    session: &mut Session,
+    timeout: Duration,
+) -> bool {
+    let Some(hello) = greet(state, who, last_id, conn).await else {
+        let _ = within(
+            timeout,
+            session
+                .clone()
+                .close(reason(CloseCode::Again, "try again later")),
+        )
+        .await;
+        return false;
     };
-    let _ = tokio::time::timeout(timeout, session.close(close)).await;
+    for f in hello {
+        if !send(session, f, timeout).await {
+            return false;
+        }
+    }
+    true
 }
 
 /// What a page needs first to be up to date: who, how many unread, what it missed (`None`:
