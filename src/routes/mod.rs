@@ -7,21 +7,11 @@ pub mod pages;
 
 use actix_web::web;
 
-/// Registers all routes. Responses are compressed when the client accepts it, except the
-/// websocket's: its frames are no HTTP body to compress, and every open socket would keep an
-/// encoder in its path.
+/// Registers all routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/ws").get(crate::realtime::socket::upgrade))
-        .service(
-            web::scope("")
-                .wrap(actix_web::middleware::Compress::default())
-                .configure(compressed),
-        );
-}
-
-fn compressed(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/health/live").get(health::live))
         .service(web::resource("/health/ready").get(health::ready))
+        .service(web::resource("/ws").get(crate::realtime::socket::upgrade))
         .configure(feeds::configure)
         .service(web::scope("/api/v1").configure(api::configure))
         .configure(pages::configure)
