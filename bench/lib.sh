@@ -33,11 +33,18 @@ SERVER_PID=""
 say() { printf '\n== %s\n' "$*" >&2; }
 
 # bench_build — release build of the service and the load generator; sets LEGAMI_BIN, LOADGEN.
+# With BENCH_BIN_DIR set, nothing is built: DIR/legami and DIR/loadgen are used (an A/B of two
+# builds made elsewhere, e.g. copies of target/release/legami and target/release/examples/loadgen).
 bench_build() {
-    local target=${CARGO_TARGET_DIR:-$BENCH_ROOT/target}
-    (cd "$BENCH_ROOT" && cargo build --release --quiet --bin legami --example loadgen)
-    LEGAMI_BIN=$target/release/legami
-    LOADGEN=$target/release/examples/loadgen
+    if [[ -n "${BENCH_BIN_DIR:-}" ]]; then
+        LEGAMI_BIN=$BENCH_BIN_DIR/legami
+        LOADGEN=$BENCH_BIN_DIR/loadgen
+    else
+        local target=${CARGO_TARGET_DIR:-$BENCH_ROOT/target}
+        (cd "$BENCH_ROOT" && cargo build --release --quiet --bin legami --example loadgen)
+        LEGAMI_BIN=$target/release/legami
+        LOADGEN=$target/release/examples/loadgen
+    fi
     export LEGAMI_BIN LOADGEN
 }
 

@@ -12,7 +12,7 @@ use crate::redis_conn::Redis;
 use crate::state::AppState;
 use crate::{routes, telemetry, web as w};
 use actix_web::dev::Server;
-use actix_web::middleware::{from_fn, Compress};
+use actix_web::middleware::from_fn;
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 use secrecy::ExposeSecret;
@@ -179,7 +179,7 @@ impl Application {
                 .app_data(w::query_config())
                 .app_data(web::FormConfig::default().limit(64 * 1024))
                 // The last `wrap` is the outermost.
-                .wrap(Compress::default())
+                .wrap(w::CompressHttp)
                 .wrap(from_fn(w::csrf_cookie))
                 .wrap(from_fn(w::check_origin))
                 .wrap(from_fn(w::render_errors))

@@ -141,6 +141,88 @@ pub async fn check_origin(
     Ok(next.call(req).await?.map_into_boxed_body())
 }
 
+/// Where the websocket is upgraded (`routes::configure`).
+pub const WS_PATH: &str = "/ws";
+
+/// actix-web's `Compress` as seen from the inner service: the middleware it builds around it.
+type Compressing<S> = <actix_web::middleware::Compress as actix_web::dev::Transform<
+    std::rc::Rc<S>,
+    ServiceRequest,
+>>::Transform;
+/// Compression (actix-web's `Compress`) for every response but the websocket's. A websocket's
+/// frames are no HTTP body to compress, yet every open socket would keep an encoder in its
+/// path, about 230 bytes each. Unlike a scope around the other routes, this costs no second
+/// routing pass: one comparison of the path.
+pub struct CompressHttp;
+
+impl<S, B> actix_web::dev::Transform<S, ServiceRequest> for CompressHttp
+where
+    S: actix_web::dev::Service<
+            ServiceRequest,
+            Response = ServiceResponse<B>,
+            Error = actix_web::Error,
+        > + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = <Compressing<S> as actix_web::dev::Service<ServiceRequest>>::Response;
+    type Error = actix_web::Error;
+    type Transform = CompressHttpService<S, Compressing<S>>;
+    type InitError = ();
+    type Future = std::future::Ready<Result<Self::Transform, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        use futures_util::FutureExt;
+        let inner = std::rc::Rc::new(service);
+        let compress = actix_web::middleware::Compress::default()
+            .new_transform(inner.clone())
+            .now_or_never()
+            .unwrap_or(Err(()));
+        std::future::ready(compress.map(|compress| CompressHttpService { inner, compress }))
+    }
+}
+
+pub struct CompressHttpService<S, C> {
+    inner: std::rc::Rc<S>,
+    compress: C,
+}
+
+impl<S, B, C, L> actix_web::dev::Service<ServiceRequest> for CompressHttpService<S, C>
+where
+    S: actix_web::dev::Service<
+            ServiceRequest,
+            Response = ServiceResponse<B>,
+            Error = actix_web::Error,
+        > + 'static,
+    B: MessageBody + 'static,
+    C: actix_web::dev::Service<
+        ServiceRequest,
+        Response = ServiceResponse<actix_web::body::EitherBody<L>>,
+        Error = actix_web::Error,
+    >,
+    L: MessageBody,
+{
+    type Response = C::Response;
+    type Error = actix_web::Error;
+    type Future = futures_util::future::Either<
+        C::Future,
+        futures_util::future::LocalBoxFuture<'static, Result<Self::Response, Self::Error>>,
+    >;
+
+    actix_web::dev::forward_ready!(compress);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        use futures_util::future::Either;
+        if req.path() != WS_PATH {
+            return Either::Left(self.compress.call(req));
+        }
+        let upgrade = self.inner.call(req);
+        Either::Right(Box::pin(async move {
+            let res = upgrade.await?.map_into_boxed_body();
+            Ok(res.map_body(|_, body| actix_web::body::EitherBody::right(body)))
+        }))
+    }
+}
+
 /// Makes sure every page visitor has a CSRF cookie, and exposes it to the handlers.
 pub async fn csrf_cookie(
     req: ServiceRequest,

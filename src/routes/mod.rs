@@ -11,7 +11,7 @@ use actix_web::web;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/health/live").get(health::live))
         .service(web::resource("/health/ready").get(health::ready))
-        .service(web::resource("/ws").get(crate::realtime::socket::upgrade))
+        .service(web::resource(crate::web::WS_PATH).get(crate::realtime::socket::upgrade))
         .configure(feeds::configure)
         .service(web::scope("/api/v1").configure(api::configure))
         .configure(pages::configure)

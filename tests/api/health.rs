@@ -19,6 +19,33 @@ both_backends! {
         assert_eq!(body, json!({"status": "ok", "checks": {"database": "ok", "redis": redis}}));
     }
 
+    async fn responses_are_compressed_for_clients_that_accept_it(app) {
+        let client = app.client();
+        let gzip = client
+            .get(app.url("/api/v1/openapi.json"))
+            .header("Accept-Encoding", "gzip")
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(gzip.status(), 200);
+        assert_eq!(
+            gzip.headers().get("content-encoding").and_then(|v| v.to_str().ok()),
+            Some("gzip"),
+            "a client that accepts gzip gets the document compressed"
+        );
+        let compressed = gzip.bytes().await.expect("body").len();
+        let plain = client
+            .get(app.url("/api/v1/openapi.json"))
+            .header("Accept-Encoding", "identity")
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(plain.status(), 200);
+        assert!(plain.headers().get("content-encoding").is_none());
+        let plain = plain.bytes().await.expect("body").len();
+        assert!(compressed * 3 < plain, "{compressed} bytes compressed against {plain}");
+    }
+
     async fn the_api_describes_itself_in_an_openapi_document(app) {
         let doc = expect_status(app.get(&app.client(), "/api/v1/openapi.json").await, 200).await;
         assert!(
