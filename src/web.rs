@@ -149,6 +149,7 @@ type Compressing<S> = <actix_web::middleware::Compress as actix_web::dev::Transf
     std::rc::Rc<S>,
     ServiceRequest,
 >>::Transform;
+
 /// Compression (actix-web's `Compress`) for every response but the websocket's. A websocket's
 /// frames are no HTTP body to compress, yet every open socket would keep an encoder in its
 /// path, about 230 bytes each. Unlike a scope around the other routes, this costs no second
