@@ -6,17 +6,18 @@ use crate::auth::extract::{resolve, CurrentUser};
 use crate::error::{AppError, ErrorInfo};
 use crate::i18n::{negotiate, Lang};
 use crate::state::AppState;
-use actix_web::body::{BoxBody, MessageBody};
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
-use actix_web::middleware::Next;
+use actix_web::middleware::{Compress, Next};
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
 /// Name of the cookie holding the chosen language.
 pub const LANG_COOKIE: &str = "legami_lang";
@@ -145,10 +146,7 @@ pub async fn check_origin(
 pub const WS_PATH: &str = "/ws";
 
 /// actix-web's `Compress` as seen from the inner service: the middleware it builds around it.
-type Compressing<S> = <actix_web::middleware::Compress as actix_web::dev::Transform<
-    std::rc::Rc<S>,
-    ServiceRequest,
->>::Transform;
+type Compressing<S> = <Compress as Transform<Rc<S>, ServiceRequest>>::Transform;
 
 /// Compression (actix-web's `Compress`) for every response but the websocket's. A websocket's
 /// frames are no HTTP body to compress, yet every open socket would keep an encoder in its
@@ -156,16 +154,12 @@ type Compressing<S> = <actix_web::middleware::Compress as actix_web::dev::Transf
 /// routing pass: one comparison of the path.
 pub struct CompressHttp;
 
-impl<S, B> actix_web::dev::Transform<S, ServiceRequest> for CompressHttp
+impl<S, B> Transform<S, ServiceRequest> for CompressHttp
 where
-    S: actix_web::dev::Service<
-            ServiceRequest,
-            Response = ServiceResponse<B>,
-            Error = actix_web::Error,
-        > + 'static,
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
     B: MessageBody + 'static,
 {
-    type Response = <Compressing<S> as actix_web::dev::Service<ServiceRequest>>::Response;
+    type Response = <Compressing<S> as Service<ServiceRequest>>::Response;
     type Error = actix_web::Error;
     type Transform = CompressHttpService<S, Compressing<S>>;
     type InitError = ();
@@ -173,8 +167,8 @@ where
 
     fn new_transform(&self, service: S) -> Self::Future {
         use futures_util::FutureExt;
-        let inner = std::rc::Rc::new(service);
-        let compress = actix_web::middleware::Compress::default()
+        let inner = Rc::new(service);
+        let compress = Compress::default()
             .new_transform(inner.clone())
             .now_or_never()
             .unwrap_or(Err(()));
@@ -183,23 +177,15 @@ where
 }
 
 pub struct CompressHttpService<S, C> {
-    inner: std::rc::Rc<S>,
+    inner: Rc<S>,
     compress: C,
 }
 
-impl<S, B, C, L> actix_web::dev::Service<ServiceRequest> for CompressHttpService<S, C>
+impl<S, B, C, L> Service<ServiceRequest> for CompressHttpService<S, C>
 where
-    S: actix_web::dev::Service<
-            ServiceRequest,
-            Response = ServiceResponse<B>,
-            Error = actix_web::Error,
-        > + 'static,
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
     B: MessageBody + 'static,
-    C: actix_web::dev::Service<
-        ServiceRequest,
-        Response = ServiceResponse<actix_web::body::EitherBody<L>>,
-        Error = actix_web::Error,
-    >,
+    C: Service<ServiceRequest, Response = ServiceResponse<EitherBody<L>>, Error = actix_web::Error>,
     L: MessageBody,
 {
     type Response = C::Response;
@@ -219,7 +205,7 @@ where
         let upgrade = self.inner.call(req);
         Either::Right(Box::pin(async move {
             let res = upgrade.await?.map_into_boxed_body();
-            Ok(res.map_body(|_, body| actix_web::body::EitherBody::right(body)))
+            Ok(res.map_body(|_, body| EitherBody::right(body)))
         }))
     }
 }
