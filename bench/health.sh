@@ -77,55 +77,16 @@ done
 sleep 2 # let the service's start-up work finish
 echo "VmRSS before: service $(rss_mib "$SERVICE_PID") MiB, bare $(rss_mib "$BARE_PID") MiB" >&2
 
-HZ=$(getconf CLK_TCK)
-# Per label, space-separated, one value per round.
-declare -A CPU_US=() USER_US=() SYS_US=() OTHER_PCT=()
-
-# run LABEL PORT PID [loadgen options…] — one load against /health/live; also the server's CPU
-# time per response (user + system, warmup included, over every response) and what the server,
-# the generator and everything else used of the machine meanwhile.
-run() {
-    local label=$1 port=$2 pid=$3 u0 s0 u1 s1 m0 m1 t0 t1 line n gen u s other
-    shift 3
-    wait_quiet "$QUIET_WAIT"
-    read -r u0 s0 < <(cpu_times "$pid")
-    m0=$(machine_busy_ticks)
-    t0=$(date +%s.%N)
-    line=$(loadgen http --host "127.0.0.1:$port" --url /health/live --label "$label" \
-        -c "$CONNECTIONS" -d "$DURATION" -w "$WARMUP" --threads "$THREADS" "$@")
-    t1=$(date +%s.%N)
-    m1=$(machine_busy_ticks)
-    read -r u1 s1 < <(cpu_times "$pid")
-    n=$(json_get responses_total "$line")
-    gen=$(json_get gen_cpu_s "$line")
-    if [[ "$gen" == null ]]; then gen=0; fi
-    u=$(awk -v t=$((u1 - u0)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.2f", (n > 0 ? t / hz * 1e6 / n : 0)}')
-    s=$(awk -v t=$((s1 - s0)) -v hz="$HZ" -v n="$n" 'BEGIN {printf "%.2f", (n > 0 ? t / hz * 1e6 / n : 0)}')
-    other=$(awk -v m=$((m1 - m0)) -v srv=$((u1 - u0 + s1 - s0)) -v g="$gen" -v hz="$HZ" -v t="$t0" -v e="$t1" \
-        'BEGIN {o = 100 * ((m - srv) / hz - g) / (e - t); printf "%.0f", (o < 0 ? 0 : o)}')
-    CPU_US[$label]+=" $(awk -v u="$u" -v s="$s" 'BEGIN {printf "%.2f", u + s}')"
-    USER_US[$label]+=" $u"
-    SYS_US[$label]+=" $s"
-    OTHER_PCT[$label]+=" $other"
-    echo "   server CPU per response $(awk -v u="$u" -v s="$s" 'BEGIN {printf "%.2f", u + s}') µs (user $u, system $s); CPU use in % of one core (the machine has $(nproc)): $(awk -v t=$((u1 - u0 + s1 - s0)) -v hz="$HZ" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", 100 * t / hz / (b - a)}') server, $(json_get gen_cpu_pct "$line") generator, $other other processes" >&2
-}
-
-# median VALUES… — the median of numbers.
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {printf "%.2f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
-
-# overhead VALUE BASELINE — (VALUE / BASELINE − 1) in %, signed, one decimal.
-overhead() { awk -v v="$1" -v b="$2" 'BEGIN {printf "%+.1f", (b > 0 ? (v / b - 1) * 100 : 0)}'; }
-
 # Service and bare server alternate, ROUNDS times, so slow drifts of the machine hit both.
 for ((round = 1; round <= ROUNDS; round++)); do
     say "Closed loop, round $round/$ROUNDS: $CONNECTIONS connections, ${WARMUP}s warmup + ${DURATION}s"
-    run "service closed" "$PORT" "$SERVICE_PID"
-    run "bare closed" "$BARE_PORT" "$BARE_PID"
+    health_run "service closed" "$PORT" "$SERVICE_PID" --threads "$THREADS"
+    health_run "bare closed" "$BARE_PORT" "$BARE_PID" --threads "$THREADS"
 done
 for ((round = 1; round <= ROUNDS; round++)); do
     say "Open loop, round $round/$ROUNDS: $RATE req/s over $CONNECTIONS connections, ${WARMUP}s warmup + ${DURATION}s"
-    run "service open" "$PORT" "$SERVICE_PID" --rate "$RATE"
-    run "bare open" "$BARE_PORT" "$BARE_PID" --rate "$RATE"
+    health_run "service open" "$PORT" "$SERVICE_PID" --threads "$THREADS" --rate "$RATE"
+    health_run "bare open" "$BARE_PORT" "$BARE_PID" --threads "$THREADS" --rate "$RATE"
 done
 echo "VmRSS after: service $(rss_mib "$SERVICE_PID") MiB, bare $(rss_mib "$BARE_PID") MiB" >&2
 
@@ -144,14 +105,7 @@ for mode in closed open; do
         echo "middleware cost, closed loop: service user time − bare user time = $(awk -v s="$su" -v b="$bu" 'BEGIN {printf "%.2f", s - b}') µs per response = ${middleware}% of the bare server's $bc µs"
     fi
 done
-for label in "service closed" "bare closed" "service open" "bare open"; do
-    for other in ${OTHER_PCT[$label]}; do
-        if ((other > 15)); then
-            echo "warning: other processes used up to ${other}% of a core during a '$label' run: the figures are disturbed" >&2
-            break
-        fi
-    done
-done
+warn_disturbed "service closed" "bare closed" "service open" "bare open"
 while read -r line; do
     missed=$(json_get missed "$line")
     if [[ "$missed" != 0 ]]; then

@@ -1,7 +1,9 @@
--- The raw-SQL ceiling of one join (bench/joins.sh): exactly the statement the service runs on
+-- The raw-SQL ceiling of one join (bench/joins.sh): the statement the service runs on
 -- PostgreSQL (src/db/participation.rs, PG_TAKE_SEAT_AND_BOOK: the guarded UPDATE of the seat
 -- row and the INSERT of the booking in one data-modifying CTE), for one guest and one seat,
--- in a transaction of its own. Variables: lo, hi (the sessions; lo = hi for the hot session).
+-- in a transaction of its own, with the values written in (the service binds them once each,
+-- as the one-row CTE `p`, and runs the statement prepared). Variables: lo, hi (the sessions;
+-- lo = hi for the hot session).
 \set person random(1, 999999999)
 \set sid random(:lo, :hi)
 BEGIN;

@@ -174,6 +174,61 @@ wait_quiet() {
     done
 }
 
+# Per label, space-separated, one value per run (filled by `health_run`).
+declare -A CPU_US=() USER_US=() SYS_US=() OTHER_PCT=()
+
+# health_run LABEL PORT PID [loadgen options…] — one load against /health/live (CONNECTIONS
+# keep-alive connections, WARMUP + DURATION s), once the machine is quiet (at most QUIET_WAIT s,
+# default 120); also the server's CPU time per response (user + system, warmup included, over
+# every response) and what the server, the generator and everything else used of the machine
+# meanwhile. Appends to CPU_US, USER_US, SYS_US and OTHER_PCT under LABEL.
+health_run() {
+    local label=$1 port=$2 pid=$3 u0 s0 u1 s1 m0 m1 t0 t1 line n gen u s other hz
+    shift 3
+    hz=$(getconf CLK_TCK)
+    wait_quiet "${QUIET_WAIT:-120}"
+    read -r u0 s0 < <(cpu_times "$pid")
+    m0=$(machine_busy_ticks)
+    t0=$(date +%s.%N)
+    line=$(loadgen http --host "127.0.0.1:$port" --url /health/live --label "$label" \
+        -c "$CONNECTIONS" -d "$DURATION" -w "$WARMUP" "$@")
+    t1=$(date +%s.%N)
+    m1=$(machine_busy_ticks)
+    read -r u1 s1 < <(cpu_times "$pid")
+    n=$(json_get responses_total "$line")
+    gen=$(json_get gen_cpu_s "$line")
+    if [[ "$gen" == null ]]; then gen=0; fi
+    u=$(awk -v t=$((u1 - u0)) -v hz="$hz" -v n="$n" 'BEGIN {printf "%.2f", (n > 0 ? t / hz * 1e6 / n : 0)}')
+    s=$(awk -v t=$((s1 - s0)) -v hz="$hz" -v n="$n" 'BEGIN {printf "%.2f", (n > 0 ? t / hz * 1e6 / n : 0)}')
+    other=$(awk -v m=$((m1 - m0)) -v srv=$((u1 - u0 + s1 - s0)) -v g="$gen" -v hz="$hz" -v t="$t0" -v e="$t1" \
+        'BEGIN {o = 100 * ((m - srv) / hz - g) / (e - t); printf "%.0f", (o < 0 ? 0 : o)}')
+    CPU_US[$label]+=" $(awk -v u="$u" -v s="$s" 'BEGIN {printf "%.2f", u + s}')"
+    USER_US[$label]+=" $u"
+    SYS_US[$label]+=" $s"
+    OTHER_PCT[$label]+=" $other"
+    echo "   server CPU per response $(awk -v u="$u" -v s="$s" 'BEGIN {printf "%.2f", u + s}') µs (user $u, system $s); CPU use in % of one core (the machine has $(nproc)): $(awk -v t=$((u1 - u0 + s1 - s0)) -v hz="$hz" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", 100 * t / hz / (b - a)}') server, $(json_get gen_cpu_pct "$line") generator, $other other processes" >&2
+}
+
+# warn_disturbed LABEL… — a warning for each label one of whose `health_run`s saw other
+# processes use more than 15% of a core.
+warn_disturbed() {
+    local label other
+    for label in "$@"; do
+        for other in ${OTHER_PCT[$label]}; do
+            if ((other > 15)); then
+                echo "warning: other processes used up to ${other}% of a core during a '$label' run: the figures are disturbed" >&2
+                break
+            fi
+        done
+    done
+}
+
+# median VALUES… — the median of numbers.
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {printf "%.2f", (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
+
+# overhead VALUE BASELINE — (VALUE / BASELINE − 1) in %, signed, one decimal.
+overhead() { awk -v v="$1" -v b="$2" 'BEGIN {printf "%+.1f", (b > 0 ? (v / b - 1) * 100 : 0)}'; }
+
 # stop_all — stop everything start_server started (SIGTERM, then SIGKILL after 10 s), newest
 # first. Meant for `trap stop_all EXIT`; keeps the exit status.
 stop_all() {

@@ -32,14 +32,10 @@ impl RootSpanBuilder for RequestSpan {
         if request.path() == "/ws" {
             return Span::none();
         }
-        let request_id = request
-            .extensions()
-            .get::<RequestId>()
-            .map(|r| r.to_string())
-            .unwrap_or_default();
+        // The fields are only evaluated when the span is recorded (not under `warn`).
         tracing::info_span!(
             "request",
-            request_id = %request_id,
+            request_id = %request.extensions().get::<RequestId>().copied().map(|r| r.to_string()).unwrap_or_default(),
             method = %request.method(),
             path = %request.path(),
             status = tracing::field::Empty,

@@ -215,8 +215,8 @@ pub async fn csrf_cookie(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let path = req.path().to_string();
-    if is_api(&path) || path.starts_with("/static/") || path.ends_with(".ics") {
+    let path = req.path();
+    if is_api(path) || path.starts_with("/static/") || path.ends_with(".ics") {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     let Some(state) = state_of(req.request()) else {
@@ -241,6 +241,41 @@ pub async fn csrf_cookie(
     Ok(res)
 }
 
+/// A response header, built at compile time (nothing to parse or check per request).
+type StaticHeader = (header::HeaderName, HeaderValue);
+
+const fn static_header(name: &'static str, value: &'static str) -> StaticHeader {
+    (
+        header::HeaderName::from_static(name),
+        HeaderValue::from_static(value),
+    )
+}
+
+/// What every response says about how a browser may use it.
+const SECURITY_HEADERS: [StaticHeader; 6] = [
+    static_header(
+        "content-security-policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'",
+    ),
+    static_header("x-content-type-options", "nosniff"),
+    // Never to another site (a private link's token is in its query string), but kept for
+    // the site itself: with `no-referrer`, Chromium sends `Origin: null` on its own forms.
+    static_header("referrer-policy", "same-origin"),
+    static_header("x-frame-options", "DENY"),
+    static_header("cross-origin-opener-policy", "same-origin"),
+    static_header(
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(self), payment=()",
+    ),
+];
+const HSTS: StaticHeader = static_header(
+    "strict-transport-security",
+    "max-age=63072000; includeSubDomains",
+);
+const NO_STORE: StaticHeader = static_header("cache-control", "no-store");
+
 /// Security headers on every response; `Cache-Control: no-store` unless a handler chose.
 pub async fn security_headers(
     req: ServiceRequest,
@@ -250,41 +285,17 @@ pub async fn security_headers(
     let is_static = req.path().starts_with("/static/");
     let mut res = next.call(req).await?.map_into_boxed_body();
     let h = res.headers_mut();
-    let set = |h: &mut header::HeaderMap, k: &'static str, v: &'static str| {
-        if !h.contains_key(k) {
-            h.insert(
-                header::HeaderName::from_static(k),
-                HeaderValue::from_static(v),
-            );
+    let mut set = |(name, value): StaticHeader| {
+        if !h.contains_key(&name) {
+            h.insert(name, value);
         }
     };
-    set(
-        h,
-        "content-security-policy",
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
-         form-action 'self'; frame-ancestors 'none'",
-    );
-    set(h, "x-content-type-options", "nosniff");
-    // Never to another site (a private link's token is in its query string), but kept for
-    // the site itself: with `no-referrer`, Chromium sends `Origin: null` on its own forms.
-    set(h, "referrer-policy", "same-origin");
-    set(h, "x-frame-options", "DENY");
-    set(h, "cross-origin-opener-policy", "same-origin");
-    set(
-        h,
-        "permissions-policy",
-        "camera=(), microphone=(), geolocation=(self), payment=()",
-    );
+    SECURITY_HEADERS.into_iter().for_each(&mut set);
     if https {
-        set(
-            h,
-            "strict-transport-security",
-            "max-age=63072000; includeSubDomains",
-        );
+        set(HSTS);
     }
     if !is_static {
-        set(h, "cache-control", "no-store");
+        set(NO_STORE);
     }
     Ok(res)
 }

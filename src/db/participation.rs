@@ -141,21 +141,114 @@ static SQLITE_TAKE_SEAT: std::sync::LazyLock<String> =
 
 /// PostgreSQL: the guarded update and the booking's insert as one statement (a
 /// data-modifying CTE), so the seat row's lock is held for one round trip and the commit.
-/// `$5…$17` are the booking's fields (see [`take_seat_and_book`]).
+/// Its parameters come first, as the one-row `p` (`p.a1` … `p.a17`, numbered as in
+/// [`take_seat_and_book`]): each is then bound once, in order, which lets diesel prepare the
+/// statement once per connection ([`PgTakeSeatAndBook`]) instead of parsing and planning it
+/// on every join. This is the text after `WITH p AS (…), `.
 static PG_TAKE_SEAT_AND_BOOK: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    let update = take_seat_sql(true);
-    format!(
-        "WITH s AS ({update}), b AS (INSERT INTO bookings (session_id, participant_key, \
+    let update =
+        take_seat_sql(true).replace(" WHERE session_id = $1 ", " FROM p WHERE session_id = $1 ");
+    let sql = format!(
+        "s AS ({update}), b AS (INSERT INTO bookings (session_id, participant_key, \
          resident_id, user_id, guest_name, guest_email, guest_phone, seats, companion, \
          referral_id, status, position, channel, booked_by, share_contact, share_needs, \
          manage_token_hash, created_at, confirmed_at) \
          SELECT $1, $5, $6, $7, $8, $9, $10, $2, $11, $12, \
          CASE WHEN s.last_ok THEN 'confirmed' ELSE 'waitlisted' END, s.seq, $13, $14, $15, \
-         $16, $17, $4, CASE WHEN s.last_ok THEN $4 END FROM s RETURNING id) \
+         $16, $17, $4, CASE WHEN s.last_ok THEN $4 END FROM s, p RETURNING id) \
          SELECT s.last_ok, s.seq, s.taken, s.waiting, s.capacity, s.reserved, \
          s.reserve_until, s.referred_taken, b.id AS booking_id FROM s, b"
-    )
+    );
+    // Highest first, so that `$1` does not rewrite the start of `$12`.
+    (1..=PG_BOOK_PARAMS.len()).rev().fold(sql, |sql, i| {
+        sql.replace(&format!("${i}"), &format!("p.a{i}"))
+    })
 });
+
+/// What follows each bind in `p`: the PostgreSQL type and the name of `$1` … `$17` of
+/// [`PG_TAKE_SEAT_AND_BOOK`].
+const PG_BOOK_PARAMS: [&str; 17] = [
+    "::int8 AS a1",
+    "::int4 AS a2",
+    "::bool AS a3",
+    "::timestamp AS a4",
+    "::text AS a5",
+    "::int8 AS a6",
+    "::int8 AS a7",
+    "::text AS a8",
+    "::text AS a9",
+    "::text AS a10",
+    "::text AS a11",
+    "::int8 AS a12",
+    "::text AS a13",
+    "::int8 AS a14",
+    "::bool AS a15",
+    "::bool AS a16",
+    "::text AS a17",
+];
+
+/// [`PG_TAKE_SEAT_AND_BOOK`] with its binds: a query with a fixed text, which diesel prepares
+/// once per connection and caches (a `sql_query` is never cached).
+struct PgTakeSeatAndBook<'a> {
+    b: &'a NewBooking,
+    referred: bool,
+    now: NaiveDateTime,
+}
+
+impl diesel::query_builder::QueryId for PgTakeSeatAndBook<'_> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl diesel::query_builder::Query for PgTakeSeatAndBook<'_> {
+    type SqlType = diesel::sql_types::Untyped;
+}
+
+impl<Conn> RunQueryDsl<Conn> for PgTakeSeatAndBook<'_> {}
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for PgTakeSeatAndBook<'_> {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::Text;
+        let b = self.b;
+        let mut suffixes = PG_BOOK_PARAMS.iter().enumerate();
+        out.push_sql("WITH p AS (SELECT ");
+        macro_rules! param {
+            ($st:ty, $v:expr) => {{
+                let (i, suffix) = suffixes.next().ok_or_else(|| {
+                    diesel::result::Error::QueryBuilderError("more binds than parameters".into())
+                })?;
+                if i > 0 {
+                    out.push_sql(", ");
+                }
+                out.push_bind_param::<$st, _>($v)?;
+                out.push_sql(suffix);
+            }};
+        }
+        param!(BigInt, &b.session_id);
+        param!(Integer, &b.seats);
+        param!(Bool, &self.referred);
+        param!(Timestamp, &self.now);
+        param!(Text, &b.participant_key);
+        param!(Nullable<BigInt>, &b.resident_id);
+        param!(Nullable<BigInt>, &b.user_id);
+        param!(Text, &b.guest_name);
+        param!(Text, &b.guest_email);
+        param!(Text, &b.guest_phone);
+        param!(Text, &b.companion);
+        param!(Nullable<BigInt>, &b.referral_id);
+        param!(Text, &b.channel);
+        param!(Nullable<BigInt>, &b.booked_by);
+        param!(Bool, &b.share_contact);
+        param!(Bool, &b.share_needs);
+        param!(Text, &b.manage_token_hash);
+        out.push_sql("), ");
+        out.push_sql(&PG_TAKE_SEAT_AND_BOOK);
+        Ok(())
+    }
+}
 
 /// What [`take_seat_and_book`] decided and wrote.
 #[derive(Debug, Clone, QueryableByName)]
@@ -176,28 +269,14 @@ pub fn take_seat_and_book(
     referred: bool,
     now: NaiveDateTime,
 ) -> QueryResult<Option<Booked>> {
-    use diesel::sql_types::Text;
     let booked = match conn {
-        AnyConnection::Postgresql(c) => diesel::sql_query(PG_TAKE_SEAT_AND_BOOK.as_str())
-            .bind::<BigInt, _>(b.session_id)
-            .bind::<Integer, _>(b.seats)
-            .bind::<Bool, _>(referred)
-            .bind::<Timestamp, _>(now)
-            .bind::<Text, _>(&b.participant_key)
-            .bind::<Nullable<BigInt>, _>(b.resident_id)
-            .bind::<Nullable<BigInt>, _>(b.user_id)
-            .bind::<Text, _>(&b.guest_name)
-            .bind::<Text, _>(&b.guest_email)
-            .bind::<Text, _>(&b.guest_phone)
-            .bind::<Text, _>(&b.companion)
-            .bind::<Nullable<BigInt>, _>(b.referral_id)
-            .bind::<Text, _>(&b.channel)
-            .bind::<Nullable<BigInt>, _>(b.booked_by)
-            .bind::<Bool, _>(b.share_contact)
-            .bind::<Bool, _>(b.share_needs)
-            .bind::<Text, _>(&b.manage_token_hash)
-            .get_result::<Booked>(c)
-            .optional()?,
+        AnyConnection::Postgresql(c) => PgTakeSeatAndBook {
+            b: &*b,
+            referred,
+            now,
+        }
+        .get_result::<Booked>(c)
+        .optional()?,
         AnyConnection::Sqlite(_) => {
             let Some(outcome) = take_seat(conn, b.session_id, b.seats, referred, now)? else {
                 return Ok(None);
@@ -1026,4 +1105,21 @@ pub fn expire_referrals(
         }
     }
     Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_postgres_booking_statement_takes_each_parameter_once_from_p() {
+        let sql = PG_TAKE_SEAT_AND_BOOK.as_str();
+        assert!(!sql.contains('$'), "a placeholder left in: {sql}");
+        for i in 1..=PG_BOOK_PARAMS.len() {
+            assert!(sql.contains(&format!("p.a{i}")), "p.a{i} unused");
+            assert!(PG_BOOK_PARAMS[i - 1].ends_with(&format!(" AS a{i}")));
+        }
+        assert!(sql.contains(" FROM p WHERE session_id = p.a1 "));
+        assert!(sql.contains("FROM s, p RETURNING id"));
+    }
 }
