@@ -205,9 +205,18 @@ for pair in "LOCAL:one instance, no Redis" "SAME:one instance through Redis" "CR
         "$(j late "$line")" "$(j lost "$line")"
 done
 added=$(awk -v a="$cp99" -v b="$lp99" 'BEGIN {printf "%.2f", a - b}')
-printf 'Redis and crossing instances add %s ms at p99 over one instance without Redis — target ≤ %s ms with nothing lost: %s\n' \
-    "$added" "$TARGET_CROSS_ADDED_P99" \
-    "$(verdict "$(awk -v a="$added" -v t=$TARGET_CROSS_ADDED_P99 -v l="$(j lost "$CROSS")" 'BEGIN {print (a <= t && l == 0) ? 1 : 0}')")"
+# The comparison only means something at the rate asked for: a machine that cannot send
+# CROSS_RATE joins a second queues them, and the p99s then measure the queue.
+slowest=$(printf '%s\n' "$(j send_rate "$LOCAL")" "$(j send_rate "$CROSS")" | sort -g | head -n 1)
+if awk -v s="$slowest" -v r="$CROSS_RATE" 'BEGIN {exit !(s < 0.98 * r)}'; then
+    printf 'Redis and crossing instances add %s ms at p99 over one instance without Redis — target ≤ %s ms: NOT JUDGED (joins went out at %s/s, not %s/s: this machine could not keep up, and the p99s measure its queue)\n' \
+        "$added" "$TARGET_CROSS_ADDED_P99" "$slowest" "$CROSS_RATE"
+    [[ "$STRICT" == 1 ]] && STATUS=1
+else
+    printf 'Redis and crossing instances add %s ms at p99 over one instance without Redis — target ≤ %s ms with nothing lost: %s\n' \
+        "$added" "$TARGET_CROSS_ADDED_P99" \
+        "$(verdict "$(awk -v a="$added" -v t=$TARGET_CROSS_ADDED_P99 -v l="$(j lost "$CROSS")" 'BEGIN {print (a <= t && l == 0) ? 1 : 0}')")"
+fi
 if [[ -s "$FAILED_FILE" ]]; then
     echo "wsbench runs that failed: $(paste -sd, "$FAILED_FILE")"
     STATUS=1
