@@ -4,9 +4,10 @@
 # (with Redis) and on SQLite (embedded, no Redis), each verified afterwards from the database
 # (`legami check-joins`: exactly capacity confirmed per full session, the rest waitlisted in
 # arrival order, none lost, none duplicated, counters right). In the same run, the raw-SQL
-# ceiling on PostgreSQL: pgbench running the service's own statement per join — the guarded
-# UPDATE and the INSERT in one data-modifying CTE (bench/joins_sql.sql) — on sessions of their
-# own, hot and spread, with as many clients as the service has pooled connections.
+# ceiling on PostgreSQL: pgbench running the service's own statement per join, prepared
+# (`-M prepared`) as the service runs it — the guarded UPDATE and the INSERT in one
+# data-modifying CTE (bench/joins_sql.sql) — on sessions of their own, hot and spread, with as
+# many clients as the service has pooled connections.
 #
 #   bench/joins.sh           # from the repository root; ~3 minutes after a release build
 #
@@ -141,7 +142,7 @@ pgbench_run() {
     local label=$1 lo=$2 hi=$3 joins=$4 work="$BENCH_TMP/pgbench-$1"
     local per_client=$(((joins + POOL - 1) / POOL))
     mkdir -p "$work"
-    (cd "$work" && pgbench -n -c "$POOL" -j 2 -t "$per_client" -D lo="$lo" -D hi="$hi" \
+    (cd "$work" && pgbench -n -M prepared -c "$POOL" -j 2 -t "$per_client" -D lo="$lo" -D hi="$hi" \
         -l --log-prefix=tx -f "$BENCH_ROOT/bench/joins_sql.sql" "$JOIN_DB") \
         2>&1 | grep -E 'number of (transactions|failed)|latency average|^tps' | tee "$work.txt" >&2
     BRPS[$label]=$(awk '/^tps/ {printf "%.1f", $3}' "$work.txt")
