@@ -177,13 +177,18 @@ wait_quiet() {
 # Per label, space-separated, one value per run (filled by `health_run`).
 declare -A CPU_US=() USER_US=() SYS_US=() OTHER_PCT=()
 
+# us_per_response TICKS RESPONSES — CPU clock ticks as µs per response (two decimals).
+us_per_response() {
+    awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v n="$2" 'BEGIN {printf "%.2f", (n > 0 ? t / hz * 1e6 / n : 0)}'
+}
+
 # health_run LABEL PORT PID [loadgen options…] — one load against /health/live (CONNECTIONS
 # keep-alive connections, WARMUP + DURATION s), once the machine is quiet (at most QUIET_WAIT s,
 # default 120); also the server's CPU time per response (user + system, warmup included, over
 # every response) and what the server, the generator and everything else used of the machine
 # meanwhile. Appends to CPU_US, USER_US, SYS_US and OTHER_PCT under LABEL.
 health_run() {
-    local label=$1 port=$2 pid=$3 u0 s0 u1 s1 m0 m1 t0 t1 line n gen u s other hz
+    local label=$1 port=$2 pid=$3 u0 s0 u1 s1 m0 m1 t0 t1 line n gen u s c other hz
     shift 3
     hz=$(getconf CLK_TCK)
     wait_quiet "${QUIET_WAIT:-120}"
@@ -198,15 +203,16 @@ health_run() {
     n=$(json_get responses_total "$line")
     gen=$(json_get gen_cpu_s "$line")
     if [[ "$gen" == null ]]; then gen=0; fi
-    u=$(awk -v t=$((u1 - u0)) -v hz="$hz" -v n="$n" 'BEGIN {printf "%.2f", (n > 0 ? t / hz * 1e6 / n : 0)}')
-    s=$(awk -v t=$((s1 - s0)) -v hz="$hz" -v n="$n" 'BEGIN {printf "%.2f", (n > 0 ? t / hz * 1e6 / n : 0)}')
+    u=$(us_per_response $((u1 - u0)) "$n")
+    s=$(us_per_response $((s1 - s0)) "$n")
+    c=$(awk -v u="$u" -v s="$s" 'BEGIN {printf "%.2f", u + s}')
     other=$(awk -v m=$((m1 - m0)) -v srv=$((u1 - u0 + s1 - s0)) -v g="$gen" -v hz="$hz" -v t="$t0" -v e="$t1" \
         'BEGIN {o = 100 * ((m - srv) / hz - g) / (e - t); printf "%.0f", (o < 0 ? 0 : o)}')
-    CPU_US[$label]+=" $(awk -v u="$u" -v s="$s" 'BEGIN {printf "%.2f", u + s}')"
+    CPU_US[$label]+=" $c"
     USER_US[$label]+=" $u"
     SYS_US[$label]+=" $s"
     OTHER_PCT[$label]+=" $other"
-    echo "   server CPU per response $(awk -v u="$u" -v s="$s" 'BEGIN {printf "%.2f", u + s}') µs (user $u, system $s); CPU use in % of one core (the machine has $(nproc)): $(awk -v t=$((u1 - u0 + s1 - s0)) -v hz="$hz" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", 100 * t / hz / (b - a)}') server, $(json_get gen_cpu_pct "$line") generator, $other other processes" >&2
+    echo "   server CPU per response $c µs (user $u, system $s); CPU use in % of one core (the machine has $(nproc)): $(awk -v t=$((u1 - u0 + s1 - s0)) -v hz="$hz" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", 100 * t / hz / (b - a)}') server, $(json_get gen_cpu_pct "$line") generator, $other other processes" >&2
 }
 
 # warn_disturbed LABEL… — a warning for each label one of whose `health_run`s saw other
