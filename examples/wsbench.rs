@@ -740,6 +740,54 @@ enum Event {
     Closed { socket: usize },
 }
 
+/// Where the watchers of a fan-out put their events for the main task, without a channel: a
+/// delivery is a short locked push, and the main task is woken only once enough events have come
+/// for its round to be complete (a channel woke it, on another thread, for nearly every one of a
+/// round's thousands of frames: client CPU that the server, sharing the cores, did not get).
+#[derive(Default)]
+struct EventLog {
+    events: std::sync::Mutex<Vec<Event>>,
+    /// Events pushed so far (all of them, drained or not).
+    pushed: AtomicU64,
+    /// The main task wants waking when `pushed` reaches this.
+    wake_at: AtomicU64,
+    wake: tokio::sync::Notify,
+}
+
+impl EventLog {
+    fn push(&self, ev: Event) {
+        let n = {
+            let mut events = self.events.lock().unwrap_or_else(|e| e.into_inner());
+            events.push(ev);
+            self.pushed.fetch_add(1, Ordering::SeqCst) + 1
+        };
+        if n == self.wake_at.load(Ordering::SeqCst) {
+            self.wake.notify_one();
+        }
+    }
+
+    /// Takes the events pushed so far, oldest first.
+    fn drain(&self) -> Vec<Event> {
+        std::mem::take(&mut *self.events.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Waits until `more` events have been pushed after the `seen` first ones (they may be
+    /// pushed already), or until `deadline`; false at the deadline.
+    async fn wait_for(&self, seen: u64, more: u64, deadline: Instant) -> bool {
+        let target = seen + more.max(1);
+        let notified = self.wake.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        self.wake_at.store(target, Ordering::SeqCst);
+        if self.pushed.load(Ordering::SeqCst) >= target {
+            return true;
+        }
+        tokio::time::timeout_at(deadline.into(), notified)
+            .await
+            .is_ok()
+    }
+}
+
 /// Skipped ids remembered per socket (a late one beyond this counts as lost).
 const MAX_PENDING_GAPS: usize = 10_000;
 
@@ -895,7 +943,7 @@ async fn socket_task(
     index: usize,
     session: Option<i64>,
     ready: mpsc::UnboundedSender<Ready>,
-    events: Option<mpsc::UnboundedSender<Event>>,
+    events: Option<Arc<EventLog>>,
     mut stop: watch::Receiver<bool>,
 ) -> Outcome {
     let mut out = Outcome::default();
@@ -918,10 +966,14 @@ async fn socket_task(
     });
     drop(ready);
     let mut stopped = *stop.borrow();
+    // One wait for the stop, kept across frames: a fresh `changed()` per frame would enter and
+    // leave the channel's list of waiters, a lock shared by every socket, at each delivery.
+    let stop_signal = stop.changed();
+    tokio::pin!(stop_signal);
     while !stopped {
         tokio::select! {
             biased;
-            _ = stop.changed() => stopped = true,
+            _ = &mut stop_signal => stopped = true,
             msg = ws.next() => {
                 let at = Instant::now();
                 match msg {
@@ -930,8 +982,8 @@ async fn socket_task(
                             Ok(f) if f.kind == "seats" && session.is_some() && f.session_id == session => {
                                 if out.take_seats(f.id, at) {
                                     ctx.received.fetch_add(1, Ordering::Relaxed);
-                                    if let Some(tx) = &events {
-                                        let _ = tx.send(Event::Delivery { socket: index, id: f.id, at });
+                                    if let Some(log) = &events {
+                                        log.push(Event::Delivery { socket: index, id: f.id, at });
                                     }
                                 }
                             }
@@ -953,8 +1005,8 @@ async fn socket_task(
         }
     }
     if out.closed.is_some() {
-        if let Some(tx) = &events {
-            let _ = tx.send(Event::Closed { socket: index });
+        if let Some(log) = &events {
+            log.push(Event::Closed { socket: index });
         }
     } else {
         // Close handshake, briefly; the socket is then reset on drop (zero linger).
@@ -976,7 +1028,7 @@ struct Sockets {
     overflows_before: Option<u64>,
     stop: watch::Sender<bool>,
     ready: mpsc::UnboundedReceiver<Ready>,
-    events: Option<mpsc::UnboundedReceiver<Event>>,
+    events: Option<Arc<EventLog>>,
 }
 
 impl Sockets {
@@ -991,12 +1043,7 @@ impl Sockets {
         let overflows_before = listen_overflows();
         let (stop, stop_rx) = watch::channel(false);
         let (ready_tx, ready) = mpsc::unbounded_channel();
-        let (ev_tx, ev_rx) = if with_events {
-            let (tx, rx) = mpsc::unbounded_channel();
-            (Some(tx), Some(rx))
-        } else {
-            (None, None)
-        };
+        let events = with_events.then(|| Arc::new(EventLog::default()));
         let tasks = (0..n)
             .map(|i| {
                 tokio::spawn(socket_task(
@@ -1004,7 +1051,7 @@ impl Sockets {
                     i,
                     session_of(i),
                     ready_tx.clone(),
-                    ev_tx.clone(),
+                    events.clone(),
                     stop_rx.clone(),
                 ))
             })
@@ -1015,7 +1062,7 @@ impl Sockets {
             overflows_before,
             stop,
             ready,
-            events: ev_rx,
+            events,
         }
     }
 
@@ -1674,10 +1721,14 @@ fn fanout(args: FanoutArgs) -> anyhow::Result<ExitCode> {
             args.interval_ms
         );
         let mut sockets = Sockets::spawn(&ctx, args.watchers, |_| Some(session), true);
-        let mut events = sockets
+        let events = sockets
             .events
             .take()
-            .ok_or_else(|| anyhow!("no event channel"))?;
+            .ok_or_else(|| anyhow!("no event log"))?;
+        // Events taken from the log so far, and those that came after a round's deadline
+        // (handled with the events between rounds, as late frames).
+        let mut seen = 0u64;
+        let mut late: Vec<Event> = Vec::new();
         let opening = sockets.opened().await?;
         eprint!("{}", opening.line(args.watchers));
         let lo = opening.snapshots.iter().min().copied().unwrap_or(0);
@@ -1702,7 +1753,9 @@ fn fanout(args: FanoutArgs) -> anyhow::Result<ExitCode> {
         let rounds = if opening.opened == 0 { 0 } else { args.rounds };
         for round in 0..rounds {
             // Events between rounds (late frames, closes) first.
-            while let Ok(ev) = events.try_recv() {
+            let between = events.drain();
+            seen += between.len() as u64;
+            for ev in std::mem::take(&mut late).into_iter().chain(between) {
                 if let Event::Closed { socket } = ev {
                     if alive[socket] {
                         alive[socket] = false;
@@ -1721,14 +1774,26 @@ fn fanout(args: FanoutArgs) -> anyhow::Result<ExitCode> {
                 joined += 1;
                 let mut r = Round::new(t0, base, &alive);
                 let deadline = t0 + timeout;
-                while !r.complete() {
-                    match tokio::time::timeout_at(deadline.into(), events.recv()).await {
-                        Ok(Some(ev)) => {
-                            if let Some(lat) = r.take(ev, &mut alive) {
-                                record(&mut delivery_hist, lat);
+                loop {
+                    let batch = events.drain();
+                    seen += batch.len() as u64;
+                    for ev in batch {
+                        match ev {
+                            // Received after the deadline: missing from this round.
+                            Event::Delivery { at, .. } if at > deadline => late.push(ev),
+                            _ => {
+                                if let Some(lat) = r.take(ev, &mut alive) {
+                                    record(&mut delivery_hist, lat);
+                                }
                             }
                         }
-                        Ok(None) | Err(_) => break,
+                    }
+                    if r.complete()
+                        || Instant::now() > deadline
+                        || (!events.wait_for(seen, (r.need - r.got) as u64, deadline).await
+                            && events.pushed.load(Ordering::SeqCst) == seen)
+                    {
+                        break;
                     }
                 }
                 closed += r.closed as u64;
@@ -1748,7 +1813,7 @@ fn fanout(args: FanoutArgs) -> anyhow::Result<ExitCode> {
         let (client_cpu_s, client_cpu_pct) = cpu.stop();
         let pings = ctx.pings.load(Ordering::Relaxed);
         let outcomes = sockets.finish().await?;
-        while let Ok(ev) = events.try_recv() {
+        for ev in std::mem::take(&mut late).into_iter().chain(events.drain()) {
             if let Event::Closed { socket } = ev {
                 if alive[socket] {
                     alive[socket] = false;

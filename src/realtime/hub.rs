@@ -4,16 +4,22 @@
 //! fan-out hands it straight to each socket's outgoing channel (actix-ws's, bounded to
 //! [`QUEUE_FRAMES`]) without ever waiting: a socket whose channel is full has fallen behind — it
 //! is marked too slow, dropped from every topic and closed by its own task (1013), and its
-//! page reconnects. Memory never grows with a slow reader. Topics live in shards, each behind its own
-//! lock, so fan-outs to different sessions do not wait for each other.
+//! page reconnects. Memory never grows with a slow reader.
+//!
+//! **One part per worker.** A socket is served by the actix-web worker thread that accepted it;
+//! its topics are kept in that thread's [`Part`]. Each worker runs its own bridge from the bus
+//! (`realtime::spawn_worker_bridge`) and fans an event out to its own sockets only, so waking
+//! a socket's task is a local push on the thread that will write to it. (One bridge for the
+//! whole instance woke every socket from another thread: a locked push onto the worker's
+//! remote queue per socket, serially, on a third thread competing for the same cores.)
 
 use crate::config::LiveSettings;
 use crate::i18n::Lang;
 use bytestring::ByteString;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use tokio::sync::Notify;
 
 /// What a socket may follow besides its own person's notifications.
@@ -226,7 +232,69 @@ struct TopicEntry {
     version: i64,
 }
 
-const SHARDS: usize = 16;
+/// The topics followed by the sockets of one thread (an actix-web worker).
+#[derive(Default)]
+struct Part {
+    topics: Mutex<HashMap<Topic, TopicEntry>>,
+}
+
+impl Part {
+    fn leave(&self, topic: Topic, conn_id: u64) {
+        let mut topics = lock(&self.topics);
+        if let Some(e) = topics.get_mut(&topic) {
+            e.conns.retain(|c| c.id != conn_id);
+            if e.conns.is_empty() {
+                topics.remove(&topic);
+            }
+        }
+    }
+
+    /// See [`Hub::publish_in`].
+    fn publish(
+        &self,
+        topic: Topic,
+        version: Option<i64>,
+        frame: impl FnOnce() -> ByteString,
+        stats: &Stats,
+    ) -> usize {
+        let mut topics = lock(&self.topics);
+        let Some(entry) = topics.get_mut(&topic) else {
+            return 0;
+        };
+        if let Some(v) = version {
+            // The same change announced twice (one event per booking it touched) goes out
+            // once. An older version arriving late still goes out: each change is a frame of
+            // its own (pages keep the newest), so watchers can tell that none was lost.
+            if v == entry.version {
+                return 0;
+            }
+            entry.version = entry.version.max(v);
+        }
+        let frame = frame();
+        let (mut sent, mut ended, mut too_slow) = (0, false, 0);
+        for c in &entry.conns {
+            match c.offer_frame(&frame) {
+                Pushed::Sent => sent += 1,
+                Pushed::Refused => ended = true,
+                Pushed::FoundTooSlow => {
+                    ended = true;
+                    too_slow += 1;
+                }
+            }
+        }
+        if ended {
+            stats.dropped_slow.fetch_add(too_slow, Ordering::Relaxed);
+            // Every socket that was ended leaves the topic now (the rest of its topics and the
+            // person's list follow when its task ends).
+            entry.conns.retain(|c| c.kicked().is_none());
+        }
+        sent
+    }
+}
+
+/// Which part of the hub a thread's sockets use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartId(usize);
 
 /// Counters of this instance's sockets (tests read them; a metrics page could show them).
 #[derive(Default)]
@@ -239,7 +307,9 @@ pub struct Stats {
 
 /// The hub of this instance.
 pub struct Hub {
-    shards: Vec<Mutex<HashMap<Topic, TopicEntry>>>,
+    /// One per thread that has served a socket (in practice, per actix-web worker).
+    parts: RwLock<Vec<Arc<Part>>>,
+    threads: Mutex<HashMap<std::thread::ThreadId, PartId>>,
     users: Mutex<HashMap<i64, Vec<Arc<Conn>>>>,
     addresses: Mutex<HashMap<String, usize>>,
     next_id: AtomicU64,
@@ -253,6 +323,7 @@ pub struct Registration {
     pub conn: Arc<Conn>,
     address: String,
     topics: Vec<Topic>,
+    part: Arc<Part>,
 }
 
 impl Registration {
@@ -267,8 +338,7 @@ impl Registration {
             return false;
         }
         self.topics.push(topic);
-        let mut shard = lock(self.hub.shard(&topic));
-        shard
+        lock(&self.part.topics)
             .entry(topic)
             .or_default()
             .conns
@@ -280,7 +350,7 @@ impl Registration {
     pub fn unsubscribe(&mut self, topic: Topic) {
         if let Some(i) = self.topics.iter().position(|t| *t == topic) {
             self.topics.swap_remove(i);
-            self.hub.leave(topic, self.conn.id);
+            self.part.leave(topic, self.conn.id);
         }
     }
 }
@@ -288,7 +358,7 @@ impl Registration {
 impl Drop for Registration {
     fn drop(&mut self) {
         for t in std::mem::take(&mut self.topics) {
-            self.hub.leave(t, self.conn.id);
+            self.part.leave(t, self.conn.id);
         }
         if let Some(u) = self.conn.user {
             let mut users = lock(&self.hub.users);
@@ -315,7 +385,8 @@ impl Drop for Registration {
 impl Hub {
     pub fn new(limits: LiveSettings) -> Hub {
         Hub {
-            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            parts: RwLock::new(Vec::new()),
+            threads: Mutex::new(HashMap::new()),
             users: Mutex::new(HashMap::new()),
             addresses: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(1),
@@ -329,20 +400,23 @@ impl Hub {
         &self.limits
     }
 
-    fn shard(&self, topic: &Topic) -> &Mutex<HashMap<Topic, TopicEntry>> {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        topic.hash(&mut h);
-        &self.shards[(h.finish() as usize) % SHARDS]
+    /// The part of the calling thread, and whether this call made it: its sockets' topics go
+    /// there, and whoever made it starts the thread's bridge (`realtime::spawn_worker_bridge`).
+    pub fn part_here(&self) -> (PartId, bool) {
+        let mut threads = lock(&self.threads);
+        if let Some(id) = threads.get(&std::thread::current().id()) {
+            return (*id, false);
+        }
+        let mut parts = self.parts.write().unwrap_or_else(|e| e.into_inner());
+        let id = PartId(parts.len());
+        parts.push(Arc::new(Part::default()));
+        threads.insert(std::thread::current().id(), id);
+        (id, true)
     }
 
-    fn leave(&self, topic: Topic, conn_id: u64) {
-        let mut shard = lock(self.shard(&topic));
-        if let Some(e) = shard.get_mut(&topic) {
-            e.conns.retain(|c| c.id != conn_id);
-            if e.conns.is_empty() {
-                shard.remove(&topic);
-            }
-        }
+    fn part(&self, id: PartId) -> Option<Arc<Part>> {
+        let parts = self.parts.read().unwrap_or_else(|e| e.into_inner());
+        parts.get(id.0).cloned()
     }
 
     /// Registers a new socket, within the limits per person and per address.
@@ -381,61 +455,64 @@ impl Hub {
         if let Some(u) = user {
             users.entry(u).or_default().push(conn.clone());
         }
+        drop(users);
+        let (id, _) = self.part_here();
+        let part = self.part(id).unwrap_or_default();
         self.stats.open.fetch_add(1, Ordering::Relaxed);
         Ok(Registration {
             hub: self.clone(),
             conn,
             address: address.to_string(),
             topics: Vec::new(),
+            part,
         })
     }
 
-    /// Whether anyone here follows a topic.
+    /// Whether any socket of this instance follows a topic.
     pub fn followed(&self, topic: Topic) -> bool {
-        lock(self.shard(&topic)).contains_key(&topic)
+        let parts = self.parts.read().unwrap_or_else(|e| e.into_inner());
+        parts.iter().any(|p| lock(&p.topics).contains_key(&topic))
     }
 
-    /// Sends a frame to every follower of a topic. With `version`, a repeat of the newest
-    /// version sent is dropped (events reach instances in any order; pages keep the newest).
-    /// `frame` is only encoded when someone follows. Returns how many sockets got it.
+    /// Sends a frame to the followers of a topic among one part's sockets (a worker's bridge
+    /// calls it for its own). With `version`, a repeat of the newest version sent is dropped
+    /// (events reach instances in any order; pages keep the newest). `frame` is only encoded
+    /// when someone follows. Returns how many sockets got it.
+    pub fn publish_in(
+        &self,
+        part: PartId,
+        topic: Topic,
+        version: Option<i64>,
+        frame: impl FnOnce() -> ByteString,
+    ) -> usize {
+        match self.part(part) {
+            Some(p) => p.publish(topic, version, frame, &self.stats),
+            None => 0,
+        }
+    }
+
+    /// Sends a frame to every follower of a topic, in every part (encoded once).
     pub fn publish(
         &self,
         topic: Topic,
         version: Option<i64>,
         frame: impl FnOnce() -> ByteString,
     ) -> usize {
-        let mut shard = lock(self.shard(&topic));
-        let Some(entry) = shard.get_mut(&topic) else {
-            return 0;
-        };
-        if let Some(v) = version {
-            // The same change announced twice (one event per booking it touched) goes out
-            // once. An older version arriving late still goes out: each change is a frame of
-            // its own (pages keep the newest), so watchers can tell that none was lost.
-            if v == entry.version {
-                return 0;
-            }
-            entry.version = entry.version.max(v);
-        }
-        let frame = frame();
-        let (mut sent, mut ended, mut too_slow) = (0, false, 0);
-        for c in &entry.conns {
-            match c.offer_frame(&frame) {
-                Pushed::Sent => sent += 1,
-                Pushed::Refused => ended = true,
-                Pushed::FoundTooSlow => {
-                    ended = true;
-                    too_slow += 1;
-                }
-            }
-        }
-        if ended {
-            self.stats
-                .dropped_slow
-                .fetch_add(too_slow, Ordering::Relaxed);
-            // Every socket that was ended leaves the topic now (the rest of its topics and the
-            // person's list follow when its task ends).
-            entry.conns.retain(|c| c.kicked().is_none());
+        let parts: Vec<Arc<Part>> = self.parts.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let mut frame = Some(frame);
+        let mut encoded: Option<ByteString> = None;
+        let mut sent = 0;
+        for p in parts {
+            sent += p.publish(
+                topic,
+                version,
+                || {
+                    encoded
+                        .get_or_insert_with(|| frame.take().map(|f| f()).unwrap_or_default())
+                        .clone()
+                },
+                &self.stats,
+            );
         }
         sent
     }
@@ -537,6 +614,49 @@ mod tests {
         assert_eq!(hub.publish(Topic::Session(7), Some(4), || "v4".into()), 1);
         drop(a);
         assert!(!hub.followed(Topic::Session(7)));
+    }
+
+    #[test]
+    fn each_thread_has_its_part_and_a_worker_fans_out_to_its_own_sockets_only() {
+        let hub = Arc::new(Hub::new(limits()));
+        let (here, made) = hub.part_here();
+        assert!(made);
+        assert_eq!(hub.part_here(), (here, false));
+        let mut a = hub.open(None, "a", lang()).unwrap();
+        a.subscribe(Topic::Session(5));
+        // A socket served by another thread (another worker) lands in that thread's part.
+        let (b, there) = std::thread::scope(|s| {
+            s.spawn(|| {
+                let mut b = hub.open(None, "b", lang()).unwrap();
+                b.subscribe(Topic::Session(5));
+                (b, hub.part_here().0)
+            })
+            .join()
+            .unwrap()
+        });
+        assert_ne!(here, there);
+        assert_eq!(
+            hub.publish_in(here, Topic::Session(5), Some(1), || "v1".into()),
+            1
+        );
+        assert_eq!(a.conn.early(), vec![ByteString::from("v1")]);
+        assert!(b.conn.early().is_empty());
+        assert_eq!(
+            hub.publish_in(there, Topic::Session(5), Some(1), || "v1".into()),
+            1
+        );
+        assert_eq!(b.conn.early(), vec![ByteString::from("v1")]);
+        // Publishing to every part reaches both, and each part dropped its own repeat.
+        assert_eq!(
+            hub.publish(Topic::Session(5), Some(1), || "again".into()),
+            0
+        );
+        assert_eq!(hub.publish(Topic::Session(5), Some(2), || "v2".into()), 2);
+        assert!(hub.followed(Topic::Session(5)));
+        drop(a);
+        assert!(hub.followed(Topic::Session(5)));
+        drop(b);
+        assert!(!hub.followed(Topic::Session(5)));
     }
 
     #[test]

@@ -26,8 +26,10 @@
 //! or account changed: reconnect to be checked again), 1001 (no answer to pings, or stuck).
 //!
 //! **Path of an event.** A change is published on the bus (Redis pub/sub with the key prefix
-//! when configured, so it reaches every instance; in-process otherwise); [`spawn_bridge`]
-//! turns it into one encoded frame and hands it to this instance's [`hub::Hub`]. Stored
+//! when configured, so it reaches every instance; in-process otherwise). On each worker,
+//! [`spawn_worker_bridge`] turns a public change into one encoded frame and hands it to the
+//! worker's own sockets in the [`hub::Hub`]; [`spawn_bridge`] carries a person's
+//! notifications to their sockets. Stored
 //! notifications are announced on the bus once their transaction has committed
 //! ([`crate::db::outbox`]), so nothing depends on the socket: what a socket missed is read
 //! over HTTP, or replayed on reconnect.
@@ -40,7 +42,7 @@ use crate::services::notifications::NotificationView;
 use crate::services::participation::SeatCount;
 use crate::state::AppState;
 use bytestring::ByteString;
-use hub::Topic;
+use hub::{PartId, Topic};
 use serde::Serialize;
 use tokio::sync::broadcast::error::RecvError;
 
@@ -122,7 +124,8 @@ impl<'a> Frame<'a> {
     }
 }
 
-/// Carries bus events to this instance's sockets.
+/// Carries the events about people (their notifications, sign-outs, changed accounts) to this
+/// instance's sockets, whichever worker serves them.
 pub fn spawn_bridge(state: AppState) {
     let mut rx = state.bus.subscribe();
     tokio::spawn(async move {
@@ -130,8 +133,7 @@ pub fn spawn_bridge(state: AppState) {
             match rx.recv().await {
                 Ok(ev) => deliver(&state, ev),
                 Err(RecvError::Lagged(n)) => {
-                    // Seat counters heal at the next change (pages keep the newest version);
-                    // notifications are stored and read over HTTP or on reconnect.
+                    // Notifications are stored and read over HTTP or on reconnect.
                     tracing::warn!(missed = n, "live bridge fell behind the bus");
                 }
                 Err(RecvError::Closed) => return,
@@ -140,8 +142,29 @@ pub fn spawn_bridge(state: AppState) {
     });
 }
 
-fn deliver(state: &AppState, ev: Event) {
-    match ev {
+/// Carries the public events (seat counters, check-ins) to the sockets of the calling worker
+/// thread, whose part of the hub is `part`: started by the first socket the worker serves,
+/// it runs on that worker, so the fan-out wakes each socket's task where it runs.
+pub fn spawn_worker_bridge(state: AppState, part: PartId) {
+    // Subscribed before the first socket follows anything: no event after it is missed.
+    let mut rx = state.bus.subscribe();
+    actix_web::rt::spawn(async move {
+        loop {
+            match rx.recv().await {
+                Ok(ev) => fan_out(&state, part, &ev),
+                Err(RecvError::Lagged(n)) => {
+                    // Seat counters heal at the next change (pages keep the newest version).
+                    tracing::warn!(missed = n, "a worker's live bridge fell behind the bus");
+                }
+                Err(RecvError::Closed) => return,
+            }
+        }
+    });
+}
+
+/// One public event to the followers among one worker's sockets.
+fn fan_out(state: &AppState, part: PartId, ev: &Event) {
+    match *ev {
         Event::BookingChanged {
             session_id,
             confirmed,
@@ -153,7 +176,7 @@ fn deliver(state: &AppState, ev: Event) {
         } => {
             state
                 .hub
-                .publish(Topic::Session(session_id), Some(version), || {
+                .publish_in(part, Topic::Session(session_id), Some(version), || {
                     Frame::Seats {
                         id: version,
                         session_id,
@@ -168,18 +191,26 @@ fn deliver(state: &AppState, ev: Event) {
         Event::CheckedIn {
             session_id,
             booking_id,
-            attendance,
+            ref attendance,
         } => {
-            state.hub.publish(Topic::Register(session_id), None, || {
-                Frame::Checkin {
-                    id: booking_id,
-                    session_id,
-                    booking_id,
-                    attendance: &attendance,
-                }
-                .encode()
-            });
+            state
+                .hub
+                .publish_in(part, Topic::Register(session_id), None, || {
+                    Frame::Checkin {
+                        id: booking_id,
+                        session_id,
+                        booking_id,
+                        attendance,
+                    }
+                    .encode()
+                });
         }
+        _ => {}
+    }
+}
+
+fn deliver(state: &AppState, ev: Event) {
+    match ev {
         Event::Notified {
             user_id,
             notification_id,

@@ -61,6 +61,10 @@ pub async fn upgrade(
         is_admin: u.user.is_admin,
     });
     let address = crate::web::client_ip(&req);
+    // The first socket of this worker starts the worker's bridge from the bus.
+    if let (part, true) = state.hub.part_here() {
+        crate::realtime::spawn_worker_bridge(state.get_ref().clone(), part);
+    }
     let registration = state
         .hub
         .open(who.as_ref().map(|w| w.user_id), &address, lang)
