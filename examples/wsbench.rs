@@ -177,7 +177,8 @@ struct SocketArgs {
     /// Time allowed to one socket from connect to its hello (and snapshot), in ms.
     #[arg(long, default_value_t = 10_000, value_name = "MS")]
     connect_timeout_ms: u64,
-    /// Tokio worker threads of the client (default: one per core).
+    /// Threads of the client's sockets, each a single-threaded Tokio runtime with its share of
+    /// them, and worker threads of its runtime for joins (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
     /// Label of the result (default: the mode).
@@ -1020,8 +1021,70 @@ async fn socket_task(
     out
 }
 
+/// The threads that drive the sockets: each runs a single-threaded Tokio runtime with its share
+/// of the sockets, so a socket's frames are read, parsed and recorded on the thread whose
+/// poller saw them (no work stealing, no wake-ups across threads per frame).
+struct SocketThreads {
+    handles: Vec<tokio::runtime::Handle>,
+    stops: Vec<tokio::sync::oneshot::Sender<()>>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl SocketThreads {
+    /// `n` threads (default: one per core).
+    fn start(n: Option<usize>) -> anyhow::Result<SocketThreads> {
+        let n = match n {
+            Some(n) if (1..=256).contains(&n) => n,
+            Some(_) => return Err(bad("--threads must be 1..=256")),
+            None => std::thread::available_parallelism().map_or(2, |n| n.get()),
+        };
+        let mut st = SocketThreads {
+            handles: Vec::with_capacity(n),
+            stops: Vec::with_capacity(n),
+            threads: Vec::with_capacity(n),
+        };
+        for i in 0..n {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .context("starting a sockets runtime")?;
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            st.handles.push(rt.handle().clone());
+            st.stops.push(stop);
+            st.threads.push(
+                std::thread::Builder::new()
+                    .name(format!("sockets-{i}"))
+                    .spawn(move || {
+                        rt.block_on(async {
+                            let _ = stopped.await;
+                        })
+                    })
+                    .context("starting a sockets thread")?,
+            );
+        }
+        Ok(st)
+    }
+
+    fn handle(&self, socket: usize) -> &tokio::runtime::Handle {
+        &self.handles[socket % self.handles.len()]
+    }
+}
+
+impl Drop for SocketThreads {
+    fn drop(&mut self) {
+        for s in self.stops.drain(..) {
+            let _ = s.send(());
+        }
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
 /// The sockets of a run: their tasks, the stop signal and the channels.
 struct Sockets {
+    /// Declared first: dropped (its threads stopped) before the rest.
+    _threads: SocketThreads,
     tasks: Vec<JoinHandle<Outcome>>,
     /// Taken before the first task started (they start connecting at once).
     started: Instant,
@@ -1032,13 +1095,15 @@ struct Sockets {
 }
 
 impl Sockets {
-    /// Starts `n` socket tasks; socket i watches `session_of(i)`.
+    /// Starts `n` socket tasks on `threads` threads; socket i watches `session_of(i)`.
     fn spawn(
         ctx: &Arc<SocketCtx>,
         n: usize,
+        threads: Option<usize>,
         session_of: impl Fn(usize) -> Option<i64>,
         with_events: bool,
-    ) -> Sockets {
+    ) -> anyhow::Result<Sockets> {
+        let threads = SocketThreads::start(threads)?;
         let started = Instant::now();
         let overflows_before = listen_overflows();
         let (stop, stop_rx) = watch::channel(false);
@@ -1046,7 +1111,7 @@ impl Sockets {
         let events = with_events.then(|| Arc::new(EventLog::default()));
         let tasks = (0..n)
             .map(|i| {
-                tokio::spawn(socket_task(
+                threads.handle(i).spawn(socket_task(
                     ctx.clone(),
                     i,
                     session_of(i),
@@ -1056,14 +1121,15 @@ impl Sockets {
                 ))
             })
             .collect();
-        Sockets {
+        Ok(Sockets {
+            _threads: threads,
             tasks,
             started,
             overflows_before,
             stop,
             ready,
             events,
-        }
+        })
     }
 
     /// Waits until every socket is open or failed (progress on stderr every 2 s).
@@ -1497,7 +1563,7 @@ fn idle(args: IdleArgs) -> anyhow::Result<ExitCode> {
             }
         );
         let before = rss("before")?;
-        let mut sockets = Sockets::spawn(&ctx, args.conns, |_| None, false);
+        let mut sockets = Sockets::spawn(&ctx, args.conns, args.socket.threads, |_| None, false)?;
         let opening = sockets.opened().await?;
         eprint!("{}", opening.line(args.conns));
         tokio::time::sleep(Duration::from_secs_f64(args.settle_secs)).await;
@@ -1720,7 +1786,8 @@ fn fanout(args: FanoutArgs) -> anyhow::Result<ExitCode> {
             args.join.http,
             args.interval_ms
         );
-        let mut sockets = Sockets::spawn(&ctx, args.watchers, |_| Some(session), true);
+        let mut sockets =
+            Sockets::spawn(&ctx, args.watchers, args.socket.threads, |_| Some(session), true)?;
         let events = sockets
             .events
             .take()
@@ -2143,7 +2210,13 @@ fn cross(args: CrossArgs) -> anyhow::Result<ExitCode> {
             args.http_connections
         );
         let by_socket: Vec<i64> = (0..total).map(|i| sessions[i % n_sessions]).collect();
-        let mut sockets = Sockets::spawn(&ctx, total, |i| Some(by_socket[i]), false);
+        let mut sockets = Sockets::spawn(
+            &ctx,
+            total,
+            args.socket.threads,
+            |i| Some(by_socket[i]),
+            false,
+        )?;
         let opening = sockets.opened().await?;
         eprint!("{}", opening.line(total));
 
