@@ -59,21 +59,8 @@ done
 require_free_port "$PORT"
 
 DB_URL="postgres://${PGUSER}@${PGHOST}:${PGPORT}/${FANOUT_DB}?sslmode=disable"
-envs=(
-    LEGAMI__DATABASE__URL="$DB_URL"
-    LEGAMI__DEMO__SEED_ON_FIRST_START=false
-    LEGAMI__LOG__FILTER=warn
-    LEGAMI__MAIL__TRANSPORT=memory
-    LEGAMI__REDIS__URL="$REDIS_URL"
-    LEGAMI__REDIS__PREFIX="legami-fanout-$$:"
-    LEGAMI__SERVER__WORKERS="$WORKERS"
-    LEGAMI__SERVER__SITE_URL="http://127.0.0.1:$PORT"
-    LEGAMI__LIVE__MAX_SOCKETS_PER_IP=100000
-    LEGAMI__LIVE__MAX_SUBSCRIPTIONS=4
-    LEGAMI__LIVE__PING_SECS=10
-    LEGAMI__LIVE__PONG_TIMEOUT_SECS=30
-    LEGAMI__PARTICIPATION__GUEST_JOINS_PER_HOUR=1000000000
-)
+live_envs "$DB_URL" "http://127.0.0.1:$PORT" "legami-fanout-$$:"
+envs=("${LIVE_ENVS[@]}")
 
 say "Data: a one-off session of 10,000 seats (made with the first build)"
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $FANOUT_DB" -c "CREATE DATABASE $FANOUT_DB"

@@ -260,6 +260,27 @@ stop_all() {
     return "$status"
 }
 
+# live_envs DB_URL SITE_URL REDIS_PREFIX — sets LIVE_ENVS: the settings bench/live.sh and
+# bench/fanout.sh serve websockets with (Redis at $REDIS_URL, $WORKERS workers; per-address
+# limits lifted, since every socket comes from a few loopback addresses; pings every 10 s).
+live_envs() {
+    LIVE_ENVS=(
+        LEGAMI__DATABASE__URL="$1"
+        LEGAMI__DEMO__SEED_ON_FIRST_START=false
+        LEGAMI__LOG__FILTER=warn
+        LEGAMI__MAIL__TRANSPORT=memory
+        LEGAMI__REDIS__URL="$REDIS_URL"
+        LEGAMI__REDIS__PREFIX="$3"
+        LEGAMI__SERVER__WORKERS="${WORKERS:-0}"
+        LEGAMI__SERVER__SITE_URL="$2"
+        LEGAMI__LIVE__MAX_SOCKETS_PER_IP=100000
+        LEGAMI__LIVE__MAX_SUBSCRIPTIONS=4
+        LEGAMI__LIVE__PING_SECS=10
+        LEGAMI__LIVE__PONG_TIMEOUT_SECS=30
+        LEGAMI__PARTICIPATION__GUEST_JOINS_PER_HOUR=1000000000
+    )
+}
+
 # loadgen ARGS… — run the load generator. For `loadgen http …` the readable summary goes to
 # stderr and the JSON line is appended to $BENCH_RESULTS and echoed on stdout.
 loadgen() {

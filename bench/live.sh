@@ -76,23 +76,8 @@ WSBENCH=$target/release/examples/wsbench
 require_free_port "$PORT_A" "$PORT_B" "$PORT_C"
 
 DB_URL="postgres://${PGUSER}@${PGHOST}:${PGPORT}/${LIVE_DB}?sslmode=disable"
-envs=(
-    LEGAMI__DATABASE__URL="$DB_URL"
-    LEGAMI__DEMO__SEED_ON_FIRST_START=false
-    LEGAMI__LOG__FILTER=warn
-    LEGAMI__MAIL__TRANSPORT=memory
-    LEGAMI__REDIS__URL="$REDIS_URL"
-    LEGAMI__REDIS__PREFIX="legami-live-$$:"
-    LEGAMI__SERVER__WORKERS="$WORKERS"
-    LEGAMI__SERVER__SITE_URL="http://127.0.0.1:$PORT_A"
-    # Every socket and join here comes from a few loopback addresses: lift the per-address
-    # limits. Pings every 10 s, so that the idle hold proves the sockets answer them.
-    LEGAMI__LIVE__MAX_SOCKETS_PER_IP=100000
-    LEGAMI__LIVE__MAX_SUBSCRIPTIONS=4
-    LEGAMI__LIVE__PING_SECS=10
-    LEGAMI__LIVE__PONG_TIMEOUT_SECS=30
-    LEGAMI__PARTICIPATION__GUEST_JOINS_PER_HOUR=1000000000
-)
+live_envs "$DB_URL" "http://127.0.0.1:$PORT_A" "legami-live-$$:"
+envs=("${LIVE_ENVS[@]}")
 
 say "Data: sessions without a seat limit, and $IDLE_CONNS accounts with a session each"
 psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $LIVE_DB" -c "CREATE DATABASE $LIVE_DB"

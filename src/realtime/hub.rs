@@ -491,7 +491,9 @@ impl Hub {
         }
     }
 
-    /// Sends a frame to every follower of a topic, in every part (encoded once).
+    /// Sends a frame to every follower of a topic, in every part (encoded once); the workers'
+    /// bridges use [`Hub::publish_in`].
+    #[cfg(test)]
     pub fn publish(
         &self,
         topic: Topic,
