@@ -21,10 +21,6 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 trap stop_all EXIT
 
-PGHOST=${PGHOST:-127.0.0.1}
-PGPORT=${PGPORT:-5432}
-PGUSER=${PGUSER:-postgres}
-export PGHOST PGPORT PGUSER
 FANOUT_DB=${FANOUT_DB:-legami_fanout}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 PORT=${PORT:-18490}

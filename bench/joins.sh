@@ -31,10 +31,6 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 trap stop_all EXIT
 
-PGHOST=${PGHOST:-127.0.0.1}
-PGPORT=${PGPORT:-5432}
-PGUSER=${PGUSER:-postgres}
-export PGHOST PGPORT PGUSER
 JOIN_DB=${JOIN_DB:-legami_joins}
 REDIS_URL=${REDIS_URL-redis://127.0.0.1:6379}
 PORT=${PORT:-18380}

@@ -260,6 +260,13 @@ stop_all() {
     return "$status"
 }
 
+# PostgreSQL of the benchmarks: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres), exported
+# for psql, pgbench and the URLs the scripts build.
+PGHOST=${PGHOST:-127.0.0.1}
+PGPORT=${PGPORT:-5432}
+PGUSER=${PGUSER:-postgres}
+export PGHOST PGPORT PGUSER
+
 # live_envs DB_URL SITE_URL REDIS_PREFIX — sets LIVE_ENVS: the settings bench/live.sh and
 # bench/fanout.sh serve websockets with (Redis at $REDIS_URL, $WORKERS workers; per-address
 # limits lifted, since every socket comes from a few loopback addresses; pings every 10 s).

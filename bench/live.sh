@@ -29,10 +29,6 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 trap stop_all EXIT
 
-PGHOST=${PGHOST:-127.0.0.1}
-PGPORT=${PGPORT:-5432}
-PGUSER=${PGUSER:-postgres}
-export PGHOST PGPORT PGUSER
 LIVE_DB=${LIVE_DB:-legami_live}
 REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 PORT_A=${PORT_A:-18480}

@@ -29,10 +29,6 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 trap stop_all EXIT
 
-PGHOST=${PGHOST:-127.0.0.1}
-PGPORT=${PGPORT:-5432}
-PGUSER=${PGUSER:-postgres}
-export PGHOST PGPORT PGUSER
 BENCH_DB=${BENCH_DB:-legami_bench}
 REDIS_URL=${REDIS_URL-redis://127.0.0.1:6379}
 PORT=${PORT:-18280}

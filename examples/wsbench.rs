@@ -548,15 +548,21 @@ fn cpu_line(phase: &str, secs: Option<f64>, pct: Option<f64>) -> String {
     }
 }
 
-fn runtime(threads: Option<usize>) -> anyhow::Result<tokio::runtime::Runtime> {
-    let mut b = tokio::runtime::Builder::new_multi_thread();
-    if let Some(n) = threads {
-        if !(1..=256).contains(&n) {
-            return Err(bad("--threads must be 1..=256"));
-        }
-        b.worker_threads(n);
+/// `--threads`, checked; by default one per core.
+fn thread_count(threads: Option<usize>) -> anyhow::Result<usize> {
+    match threads {
+        Some(n) if (1..=256).contains(&n) => Ok(n),
+        Some(_) => Err(bad("--threads must be 1..=256")),
+        None => Ok(std::thread::available_parallelism().map_or(2, |n| n.get())),
     }
-    b.enable_all().build().context("starting the tokio runtime")
+}
+
+fn runtime(threads: Option<usize>) -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(thread_count(threads)?)
+        .enable_all()
+        .build()
+        .context("starting the tokio runtime")
 }
 
 fn label_or(label: &str, mode: &str) -> String {
@@ -1033,11 +1039,7 @@ struct SocketThreads {
 impl SocketThreads {
     /// `n` threads (default: one per core).
     fn start(n: Option<usize>) -> anyhow::Result<SocketThreads> {
-        let n = match n {
-            Some(n) if (1..=256).contains(&n) => n,
-            Some(_) => return Err(bad("--threads must be 1..=256")),
-            None => std::thread::available_parallelism().map_or(2, |n| n.get()),
-        };
+        let n = thread_count(n)?;
         let mut st = SocketThreads {
             handles: Vec::with_capacity(n),
             stops: Vec::with_capacity(n),

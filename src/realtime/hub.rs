@@ -403,15 +403,21 @@ impl Hub {
     /// The part of the calling thread, and whether this call made it: its sockets' topics go
     /// there, and whoever made it starts the thread's bridge (`realtime::spawn_worker_bridge`).
     pub fn part_here(&self) -> (PartId, bool) {
+        let (id, _, made) = self.thread_part();
+        (id, made)
+    }
+
+    fn thread_part(&self) -> (PartId, Arc<Part>, bool) {
         let mut threads = lock(&self.threads);
-        if let Some(id) = threads.get(&std::thread::current().id()) {
-            return (*id, false);
-        }
         let mut parts = self.parts.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(id) = threads.get(&std::thread::current().id()) {
+            return (*id, parts[id.0].clone(), false);
+        }
         let id = PartId(parts.len());
-        parts.push(Arc::new(Part::default()));
+        let part = Arc::new(Part::default());
+        parts.push(part.clone());
         threads.insert(std::thread::current().id(), id);
-        (id, true)
+        (id, part, true)
     }
 
     fn part(&self, id: PartId) -> Option<Arc<Part>> {
@@ -456,8 +462,7 @@ impl Hub {
             users.entry(u).or_default().push(conn.clone());
         }
         drop(users);
-        let (id, _) = self.part_here();
-        let part = self.part(id).unwrap_or_default();
+        let (_, part, _) = self.thread_part();
         self.stats.open.fetch_add(1, Ordering::Relaxed);
         Ok(Registration {
             hub: self.clone(),

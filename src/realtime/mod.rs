@@ -124,22 +124,30 @@ impl<'a> Frame<'a> {
     }
 }
 
+/// Hands every event of the bus to `handle` until the bus closes; `who` names the bridge in the
+/// warning written when it falls behind (seat counters heal at the next change, pages keeping the
+/// newest version; notifications are stored and read over HTTP or on reconnect).
+async fn follow_bus(
+    mut rx: tokio::sync::broadcast::Receiver<Event>,
+    who: &'static str,
+    mut handle: impl FnMut(Event),
+) {
+    loop {
+        match rx.recv().await {
+            Ok(ev) => handle(ev),
+            Err(RecvError::Lagged(n)) => {
+                tracing::warn!(missed = n, bridge = who, "live bridge fell behind the bus")
+            }
+            Err(RecvError::Closed) => return,
+        }
+    }
+}
+
 /// Carries the events about people (their notifications, sign-outs, changed accounts) to this
 /// instance's sockets, whichever worker serves them.
 pub fn spawn_bridge(state: AppState) {
-    let mut rx = state.bus.subscribe();
-    tokio::spawn(async move {
-        loop {
-            match rx.recv().await {
-                Ok(ev) => deliver(&state, ev),
-                Err(RecvError::Lagged(n)) => {
-                    // Notifications are stored and read over HTTP or on reconnect.
-                    tracing::warn!(missed = n, "live bridge fell behind the bus");
-                }
-                Err(RecvError::Closed) => return,
-            }
-        }
-    });
+    let rx = state.bus.subscribe();
+    tokio::spawn(follow_bus(rx, "instance", move |ev| deliver(&state, ev)));
 }
 
 /// Carries the public events (seat counters, check-ins) to the sockets of the calling worker
@@ -147,19 +155,10 @@ pub fn spawn_bridge(state: AppState) {
 /// it runs on that worker, so the fan-out wakes each socket's task where it runs.
 pub fn spawn_worker_bridge(state: AppState, part: PartId) {
     // Subscribed before the first socket follows anything: no event after it is missed.
-    let mut rx = state.bus.subscribe();
-    actix_web::rt::spawn(async move {
-        loop {
-            match rx.recv().await {
-                Ok(ev) => fan_out(&state, part, &ev),
-                Err(RecvError::Lagged(n)) => {
-                    // Seat counters heal at the next change (pages keep the newest version).
-                    tracing::warn!(missed = n, "a worker's live bridge fell behind the bus");
-                }
-                Err(RecvError::Closed) => return,
-            }
-        }
-    });
+    let rx = state.bus.subscribe();
+    actix_web::rt::spawn(follow_bus(rx, "worker", move |ev| {
+        fan_out(&state, part, &ev)
+    }));
 }
 
 /// One public event to the followers among one worker's sockets.
