@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, oneshot};
 
 /// Longest a read waits in the queue before it is written.
 pub const FLUSH_MS: u64 = 200;
-/// Rows per INSERT (6 parameters each, well under PostgreSQL's 65,535).
+/// Rows per statement (bounds the size and time of one).
 const BATCH: usize = 2_000;
 const QUEUE: usize = 50_000;
 

@@ -124,36 +124,29 @@ fn load_file(
     id: ResidentId,
     since: chrono::NaiveDateTime,
 ) -> Result<Option<FileEntry>, AppError> {
-    let Some(resident) = rdb::find(conn, id)? else {
+    let Some(p) = rdb::file_parts(conn, id, since, db::now())? else {
         return Ok(None);
     };
-    let interests = rdb::interests_of(conn, id)?;
-    let linkers = rdb::linkers_of(conn, id)?
-        .into_iter()
-        .map(|l| l.linker_user_id)
-        .collect();
-    let consents = rdb::consents_of(conn, id)?
-        .into_iter()
-        .filter(|c| c.withdrawn_at.is_none())
-        .filter_map(|c| Purpose::parse(&c.purpose))
-        .collect();
-    let declined = rdb::dismissals_since(conn, id, since)?
-        .into_iter()
-        .map(|(a, n)| (a, n.clamp(0, u32::MAX as i64) as u32))
-        .collect();
-    let (booked, has_taken_part) = rdb::booking_history(conn, id, db::now())?;
     let history = History {
-        declined,
-        booked_activities: booked.iter().map(|b| b.1).collect(),
-        booked_sessions: booked.iter().map(|b| b.0).collect(),
+        declined: p
+            .declined
+            .into_iter()
+            .map(|(a, n)| (a, n.clamp(0, u32::MAX as i64) as u32))
+            .collect(),
+        booked_activities: p.booked.iter().map(|b| b.1).collect(),
+        booked_sessions: p.booked.iter().map(|b| b.0).collect(),
     };
     Ok(Some(FileEntry {
-        resident,
-        interests,
-        linkers,
-        consents,
+        resident: p.resident,
+        interests: p.interests,
+        linkers: p.linkers,
+        consents: p
+            .consents
+            .iter()
+            .filter_map(|c| Purpose::parse(c))
+            .collect(),
         history,
-        has_taken_part,
+        has_taken_part: p.went,
     }))
 }
 
