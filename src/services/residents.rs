@@ -42,6 +42,8 @@ pub struct FileEntry {
     pub history: History,
     /// Whether they have taken part in an activity (present in a register, or said so).
     pub has_taken_part: bool,
+    /// When it was read from the database.
+    pub loaded: std::time::Instant,
 }
 
 impl FileEntry {
@@ -52,9 +54,27 @@ impl FileEntry {
 }
 
 /// In-memory copies of residents' files and of linkers' accreditation, evicted through the bus.
+///
+/// A file lives `cache_secs` at most (the bound on staleness if an event is lost). One asked
+/// for after three quarters of that is served as it is and read again in the background, so
+/// that a file in use is not read on a linker's request each time its copy runs out, and the
+/// files loaded together (a fresh instance, a cache cleared) do not all run out together in
+/// the middle of people's requests.
 pub struct ResidentCache {
     files: Cache<i64, Arc<FileEntry>>,
     linkers: Cache<i64, bool>,
+    /// Files older than this are read again in the background when asked for.
+    refresh_after: Option<std::time::Duration>,
+    /// Files being read again in the background.
+    refreshing: std::sync::Mutex<std::collections::HashSet<i64>>,
+    /// Counts evictions of files. A file read while one happened is not kept: it may have
+    /// been read before the change that evicted it committed.
+    evictions: std::sync::Mutex<u64>,
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // Plain data behind these locks: a panic elsewhere leaves it usable.
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl ResidentCache {
@@ -70,17 +90,57 @@ impl ResidentCache {
                 .max_capacity(100_000)
                 .time_to_live(ttl)
                 .build(),
+            refresh_after: (ttl_secs > 0).then(|| ttl * 3 / 4),
+            refreshing: Default::default(),
+            evictions: Default::default(),
         }
     }
 
     /// Forgets a resident's file.
     pub fn evict(&self, id: i64) {
+        let mut n = lock(&self.evictions);
+        *n += 1;
         self.files.invalidate(&id);
+    }
+
+    /// Forgets every file (events may have been missed).
+    pub fn evict_all(&self) {
+        let mut n = lock(&self.evictions);
+        *n += 1;
+        self.files.invalidate_all();
+        self.linkers.invalidate_all();
     }
 
     /// Forgets whether a user is an accredited linker.
     pub fn evict_linker(&self, user: i64) {
         self.linkers.invalidate(&user);
+    }
+
+    /// Evictions so far: taken before reading a file, handed to [`ResidentCache::keep`].
+    fn evictions(&self) -> u64 {
+        *lock(&self.evictions)
+    }
+
+    /// Keeps a file read after `evictions` evictions, unless one happened since.
+    fn keep(&self, id: i64, entry: Arc<FileEntry>, evictions: u64) -> bool {
+        let n = lock(&self.evictions);
+        let kept = *n == evictions;
+        if kept {
+            self.files.insert(id, entry);
+        }
+        kept
+    }
+
+    /// Whether a file just served from memory should be read again now, in the background
+    /// (true once per file until [`ResidentCache::refreshed`]).
+    fn due_for_refresh(&self, id: i64, f: &FileEntry) -> bool {
+        self.refresh_after
+            .is_some_and(|after| f.loaded.elapsed() >= after)
+            && lock(&self.refreshing).insert(id)
+    }
+
+    fn refreshed(&self, id: i64) {
+        lock(&self.refreshing).remove(&id);
     }
 }
 
@@ -109,8 +169,7 @@ pub fn spawn_cache_follower(state: AppState) {
                 Ok(_) => {}
                 Err(RecvError::Lagged(n)) => {
                     tracing::warn!(missed = n, "resident cache follower fell behind; clearing");
-                    state.residents.files.invalidate_all();
-                    state.residents.linkers.invalidate_all();
+                    state.residents.evict_all();
                     state.sessions.forget_all();
                 }
                 Err(RecvError::Closed) => return,
@@ -147,23 +206,41 @@ fn load_file(
             .collect(),
         history,
         has_taken_part: p.went,
+        loaded: std::time::Instant::now(),
     }))
 }
 
 /// A resident's file, from memory or the database. 404 when there is none.
 pub async fn file(state: &AppState, id: ResidentId) -> Result<Arc<FileEntry>, AppError> {
     if let Some(f) = state.residents.files.get(&id.0) {
+        if state.residents.due_for_refresh(id.0, &f) {
+            let state = state.clone();
+            tokio::spawn(async move {
+                if let Err(e) = read_file(&state, id).await {
+                    tracing::warn!(error = %e, "reading a resident's file again failed");
+                }
+                state.residents.refreshed(id.0);
+            });
+        }
         return Ok(f);
     }
+    read_file(state, id).await?.ok_or(AppError::NotFound)
+}
+
+/// Reads a file from the database into the cache (`None`: there is none).
+async fn read_file(state: &AppState, id: ResidentId) -> Result<Option<Arc<FileEntry>>, AppError> {
     let since = db::now() - Duration::days(state.settings.residents.decline_memory_days);
-    let entry = state
-        .db
-        .run(move |conn| load_file(conn, id, since))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let entry = Arc::new(entry);
-    state.residents.files.insert(id.0, entry.clone());
-    Ok(entry)
+    let evictions = state.residents.evictions();
+    let entry = state.db.run(move |conn| load_file(conn, id, since)).await?;
+    Ok(match entry {
+        Some(e) => {
+            let e = Arc::new(e);
+            state.residents.keep(id.0, e.clone(), evictions);
+            Some(e)
+        }
+        // Nothing to forget: a deleted file was evicted when it was deleted.
+        None => None,
+    })
 }
 
 /// Whether a user is an accredited linker (cached; evicted when their status changes).
@@ -1449,4 +1526,90 @@ pub async fn bench_matching(
         ));
     }
     Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration as StdDuration, Instant};
+
+    fn entry(id: i64, loaded: Instant) -> Arc<FileEntry> {
+        let now = db::now();
+        Arc::new(FileEntry {
+            resident: Resident {
+                id,
+                user_id: None,
+                display_name: "Ada".into(),
+                phone: String::new(),
+                email: String::new(),
+                origin: "assisted".into(),
+                status: "active".into(),
+                locale: "it".into(),
+                birth_year: None,
+                languages: "it".into(),
+                home_cell: None,
+                home_area: None,
+                travel_radius_m: 1000,
+                availability: 0,
+                wheelchair: false,
+                accessibility: String::new(),
+                budget_cents: None,
+                wants_company: false,
+                prefers_small_groups: false,
+                created_by: None,
+                created_at: now,
+                updated_at: now,
+                deleted_at: None,
+            },
+            interests: vec![],
+            linkers: vec![],
+            consents: vec![],
+            history: History::default(),
+            has_taken_part: false,
+            loaded,
+        })
+    }
+
+    #[test]
+    fn a_file_read_while_it_was_evicted_is_not_kept() {
+        let cache = ResidentCache::new(30, 100);
+        // A read starts, then a change to the file evicts it before the read is kept.
+        let before = cache.evictions();
+        cache.evict(7);
+        assert!(!cache.keep(7, entry(7, Instant::now()), before));
+        assert!(
+            cache.files.get(&7).is_none(),
+            "a possibly stale read was kept"
+        );
+        // A read that no eviction overlapped is kept.
+        let before = cache.evictions();
+        assert!(cache.keep(7, entry(7, Instant::now()), before));
+        assert!(cache.files.get(&7).is_some());
+        // Clearing everything counts as an eviction too.
+        let before = cache.evictions();
+        cache.evict_all();
+        assert!(!cache.keep(8, entry(8, Instant::now()), before));
+        assert!(cache.files.get(&7).is_none() && cache.files.get(&8).is_none());
+    }
+
+    #[test]
+    fn a_file_in_use_is_read_again_once_after_three_quarters_of_its_life() {
+        let cache = ResidentCache::new(40, 100);
+        let fresh = entry(1, Instant::now());
+        assert!(!cache.due_for_refresh(1, &fresh));
+        let Some(then) = Instant::now().checked_sub(StdDuration::from_secs(31)) else {
+            return; // a clock that started less than 31 s ago cannot say
+        };
+        let old = entry(2, then);
+        assert!(cache.due_for_refresh(2, &old), "30 s of 40 have passed");
+        assert!(!cache.due_for_refresh(2, &old), "one reading at a time");
+        cache.refreshed(2);
+        assert!(
+            cache.due_for_refresh(2, &old),
+            "again once that reading ended"
+        );
+        // Without a lifetime nothing is kept, so nothing is read again.
+        let never = ResidentCache::new(0, 100);
+        assert!(!never.due_for_refresh(2, &old));
+    }
 }
