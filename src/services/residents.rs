@@ -67,9 +67,25 @@ pub struct ResidentCache {
     refresh_after: Option<std::time::Duration>,
     /// Files being read again in the background.
     refreshing: std::sync::Mutex<std::collections::HashSet<i64>>,
-    /// Counts evictions of files. A file read while one happened is not kept: it may have
-    /// been read before the change that evicted it committed.
-    evictions: std::sync::Mutex<u64>,
+    /// Counts evictions of files. A file read while one of it happened is not kept: it may
+    /// have been read before the change that evicted it committed.
+    evictions: std::sync::Mutex<Evictions>,
+}
+
+/// Evictions counted by file, in a fixed number of buckets (a file shares its count with a
+/// few others, so a read is sometimes not kept for another file's change), and of all files.
+struct Evictions {
+    all: u64,
+    of: [u64; EVICTION_BUCKETS],
+}
+
+const EVICTION_BUCKETS: usize = 1024;
+
+impl Evictions {
+    /// Grows whenever the file or all files were evicted (both counts only grow).
+    fn of(&self, id: i64) -> u64 {
+        self.all + self.of[id.rem_euclid(EVICTION_BUCKETS as i64) as usize]
+    }
 }
 
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -92,21 +108,24 @@ impl ResidentCache {
                 .build(),
             refresh_after: (ttl_secs > 0).then(|| ttl * 3 / 4),
             refreshing: Default::default(),
-            evictions: Default::default(),
+            evictions: std::sync::Mutex::new(Evictions {
+                all: 0,
+                of: [0; EVICTION_BUCKETS],
+            }),
         }
     }
 
     /// Forgets a resident's file.
     pub fn evict(&self, id: i64) {
         let mut n = lock(&self.evictions);
-        *n += 1;
+        n.of[id.rem_euclid(EVICTION_BUCKETS as i64) as usize] += 1;
         self.files.invalidate(&id);
     }
 
     /// Forgets every file (events may have been missed).
     pub fn evict_all(&self) {
         let mut n = lock(&self.evictions);
-        *n += 1;
+        n.all += 1;
         self.files.invalidate_all();
         self.linkers.invalidate_all();
     }
@@ -116,15 +135,15 @@ impl ResidentCache {
         self.linkers.invalidate(&user);
     }
 
-    /// Evictions so far: taken before reading a file, handed to [`ResidentCache::keep`].
-    fn evictions(&self) -> u64 {
-        *lock(&self.evictions)
+    /// Evictions of a file so far: taken before reading it, handed to [`ResidentCache::keep`].
+    fn evictions(&self, id: i64) -> u64 {
+        lock(&self.evictions).of(id)
     }
 
-    /// Keeps a file read after `evictions` evictions, unless one happened since.
+    /// Keeps a file read after `evictions` evictions of it, unless one happened since.
     fn keep(&self, id: i64, entry: Arc<FileEntry>, evictions: u64) -> bool {
         let n = lock(&self.evictions);
-        let kept = *n == evictions;
+        let kept = n.of(id) == evictions;
         if kept {
             self.files.insert(id, entry);
         }
@@ -230,7 +249,7 @@ pub async fn file(state: &AppState, id: ResidentId) -> Result<Arc<FileEntry>, Ap
 /// Reads a file from the database into the cache (`None`: there is none).
 async fn read_file(state: &AppState, id: ResidentId) -> Result<Option<Arc<FileEntry>>, AppError> {
     let since = db::now() - Duration::days(state.settings.residents.decline_memory_days);
-    let evictions = state.residents.evictions();
+    let evictions = state.residents.evictions(id.0);
     let entry = state.db.run(move |conn| load_file(conn, id, since)).await?;
     Ok(match entry {
         Some(e) => {
@@ -1574,19 +1593,20 @@ mod tests {
     fn a_file_read_while_it_was_evicted_is_not_kept() {
         let cache = ResidentCache::new(30, 100);
         // A read starts, then a change to the file evicts it before the read is kept.
-        let before = cache.evictions();
+        let before = cache.evictions(7);
         cache.evict(7);
         assert!(!cache.keep(7, entry(7, Instant::now()), before));
         assert!(
             cache.files.get(&7).is_none(),
             "a possibly stale read was kept"
         );
-        // A read that no eviction overlapped is kept.
-        let before = cache.evictions();
+        // A read that no eviction of it overlapped is kept, whatever happened to other files.
+        let before = cache.evictions(7);
+        cache.evict(8);
         assert!(cache.keep(7, entry(7, Instant::now()), before));
         assert!(cache.files.get(&7).is_some());
-        // Clearing everything counts as an eviction too.
-        let before = cache.evictions();
+        // Clearing everything counts as an eviction of every file.
+        let before = cache.evictions(8);
         cache.evict_all();
         assert!(!cache.keep(8, entry(8, Instant::now()), before));
         assert!(cache.files.get(&7).is_none() && cache.files.get(&8).is_none());
