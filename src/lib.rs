@@ -27,3 +27,9 @@ pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod web;
+
+/// Locks a mutex that guards plain data (counters, sets, lists of senders), which stays usable
+/// when a thread panicked while holding it: keep serving instead of spreading the panic.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}

@@ -574,7 +574,8 @@ pub fn file_parts(
 /// The text of [`PgFileParts`] after its binds (`p.id`, `p.since`, `p.now`): each part as an
 /// array, with the same filters and order as [`interests_of`], [`linkers_of`],
 /// [`consents_of`], [`dismissals_since`] and [`booking_history`], which SQLite uses (the
-/// residents tests run on both backends). Paired arrays share their order.
+/// residents tests run on both backends). Paired arrays (declines and their counts, booked
+/// sessions and their activities) come from one aggregate each, so they pair by construction.
 const PG_FILE_PARTS: &str = "SELECT r.*, \
      ARRAY(SELECT ri.interest_id FROM resident_interests ri WHERE ri.resident_id = p.id \
            ORDER BY ri.interest_id) AS interests, \
@@ -583,21 +584,22 @@ const PG_FILE_PARTS: &str = "SELECT r.*, \
            WHERE rl.resident_id = p.id AND rl.until IS NULL ORDER BY rl.since) AS linkers, \
      ARRAY(SELECT c.purpose FROM consents c WHERE c.resident_id = p.id \
            AND c.withdrawn_at IS NULL ORDER BY c.given_at DESC, c.id DESC) AS consents, \
-     ARRAY(SELECT d.activity_id FROM suggestion_dismissals d \
-           WHERE d.resident_id = p.id AND d.at >= p.since \
-           GROUP BY d.activity_id ORDER BY d.activity_id) AS declined_ids, \
-     ARRAY(SELECT count(*) FROM suggestion_dismissals d \
-           WHERE d.resident_id = p.id AND d.at >= p.since \
-           GROUP BY d.activity_id ORDER BY d.activity_id) AS declined_counts, \
-     ARRAY(SELECT b.session_id FROM bookings b JOIN activity_sessions s ON s.id = b.session_id \
-           WHERE b.resident_id = p.id AND b.status IN ('confirmed', 'waitlisted', 'unconfirmed') \
-           AND s.starts_at >= p.now ORDER BY b.id) AS booked_sessions, \
-     ARRAY(SELECT s.activity_id FROM bookings b JOIN activity_sessions s ON s.id = b.session_id \
-           WHERE b.resident_id = p.id AND b.status IN ('confirmed', 'waitlisted', 'unconfirmed') \
-           AND s.starts_at >= p.now ORDER BY b.id) AS booked_activities, \
+     dd.declined_ids, dd.declined_counts, bk.booked_sessions, bk.booked_activities, \
      EXISTS(SELECT 1 FROM bookings b WHERE b.resident_id = p.id \
            AND (b.attendance = 'attended' OR b.self_report = 'went')) AS went \
-     FROM residents r, p WHERE r.id = p.id AND r.deleted_at IS NULL";
+     FROM residents r, p, \
+     LATERAL (SELECT coalesce(array_agg(d.activity_id ORDER BY d.activity_id), '{}') \
+                     AS declined_ids, \
+                     coalesce(array_agg(d.n ORDER BY d.activity_id), '{}') AS declined_counts \
+              FROM (SELECT activity_id, count(*) AS n FROM suggestion_dismissals \
+                    WHERE resident_id = p.id AND at >= p.since GROUP BY activity_id) d) dd, \
+     LATERAL (SELECT coalesce(array_agg(b.session_id ORDER BY b.id), '{}') AS booked_sessions, \
+                     coalesce(array_agg(s.activity_id ORDER BY b.id), '{}') AS booked_activities \
+              FROM bookings b JOIN activity_sessions s ON s.id = b.session_id \
+              WHERE b.resident_id = p.id \
+              AND b.status IN ('confirmed', 'waitlisted', 'unconfirmed') \
+              AND s.starts_at >= p.now) bk \
+     WHERE r.id = p.id AND r.deleted_at IS NULL";
 
 /// [`PG_FILE_PARTS`] with its binds: a query with a fixed text, which diesel prepares once
 /// per connection (a `sql_query` would be parsed and planned on every load).

@@ -15,11 +15,12 @@
 
 use crate::config::LiveSettings;
 use crate::i18n::Lang;
+use crate::lock;
 use bytestring::ByteString;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicU8, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::Notify;
 
 /// What a socket may follow besides its own person's notifications.
@@ -100,11 +101,6 @@ pub struct Conn {
     out: Mutex<Out>,
     wake: Notify,
     kicked: AtomicU8,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding one of these locks leaves plain data behind; keep serving.
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Hands a frame to a socket's channel without waiting: false when the channel is full (the

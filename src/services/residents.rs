@@ -22,6 +22,7 @@ use crate::domain::residents::{
 use crate::error::{AppError, FieldErrors};
 use crate::i18n::Lang;
 use crate::index::{bits, ActivityEntry};
+use crate::lock;
 use crate::state::AppState;
 use chrono::{Datelike, Duration, Utc};
 use moka::sync::Cache;
@@ -86,11 +87,6 @@ impl Evictions {
     fn of(&self, id: i64) -> u64 {
         self.all + self.of[id.rem_euclid(EVICTION_BUCKETS as i64) as usize]
     }
-}
-
-fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // Plain data behind these locks: a panic elsewhere leaves it usable.
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl ResidentCache {
